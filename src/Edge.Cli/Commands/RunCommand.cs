@@ -1,0 +1,45 @@
+using Edge.Cli.Arguments;
+using Edge.Formats.Npy;
+using Edge.Streams;
+
+namespace Edge.Cli.Commands;
+
+/// <summary><c>edge run PKG --input IN.npy --output OUT.npy [--state-in F] [--state-out F]</c>.</summary>
+internal static class RunCommand
+{
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var a = ParsedArguments.Parse("run", args, ["--input", "--output", "--state-in", "--state-out", "--backend", "--ep"], []);
+        string pkg = a.Positional(0, "PKG (a model package folder or zip)");
+        a.ExpectPositionals(1);
+        string inputPath = a.Required("--input");
+        string outputPath = a.Required("--output");
+        var backend = BackendChoice.From(a);
+
+        var input = NpyFile.Read(inputPath);
+        using var model = EdgeModel.Load(pkg, new EdgeModelOptions { Backend = backend });
+        int f = model.InputSize;
+        bool fits = input.Shape.Length == 2 ? input.Shape[1] == f : input.Shape.Length == 1 && f == 1;
+        if (!fits)
+            throw new EdgeException(EdgeErrorCode.InvalidInput,
+                $"{inputPath}: shape {Shape(input.Shape)} does not fit this model, which takes [T, {f}] float32 (one row per step).");
+        int steps = input.Rows;
+
+        using var stream = model.CreateStream();
+        if (a.Value("--state-in") is { } stateIn) stream.LoadState(stateIn);
+        var output = new float[(long)steps * model.OutputSize];
+        var bar = new ProgressBar(stderr, "run", steps >= 200_000);
+        for (int t = 0; t < steps; t++)
+        {
+            stream.Step(input.Row(t), output.AsSpan(t * model.OutputSize, model.OutputSize));
+            if ((t & 0xFFFF) == 0xFFFF) bar.Report((t + 1.0) / steps);
+        }
+        bar.Report(1);
+        NpyFile.Write(outputPath, new NpyArray([steps, model.OutputSize], output));
+        if (a.Value("--state-out") is { } stateOut) stream.SaveState(stateOut);
+        stdout.WriteLine($"{steps} steps of {model.Family} ({model.BackendName}) → {outputPath} [{steps}, {model.OutputSize}]");
+        return 0;
+    }
+
+    private static string Shape(int[] s) => "[" + string.Join(", ", s) + "]";
+}

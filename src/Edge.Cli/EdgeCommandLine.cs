@@ -1,0 +1,60 @@
+using Edge.Cli.Arguments;
+using Edge.Cli.Commands;
+
+namespace Edge.Cli;
+
+/// <summary>
+/// Dispatches <c>edge SUBCOMMAND …</c>. A user mistake prints one line saying what was wrong and what to
+/// do, and exits 2; an internal fault prints one line and exits 70. Never a stack trace for user input.
+/// </summary>
+public static class EdgeCommandLine
+{
+    /// <summary>Exit code for a user error (bad arguments, bad files).</summary>
+    public const int UserError = 2;
+
+    /// <summary>Exit code for an internal fault.</summary>
+    public const int InternalError = 70;
+
+    /// <summary>Runs one command line, writing to the given writers.</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        try
+        {
+            if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
+            {
+                stdout.Write(Usage.Text);
+                return args.Length == 0 ? UserError : 0;
+            }
+            var rest = args[1..];
+            return args[0] switch
+            {
+                "info" => InfoCommand.Run(rest, stdout),
+                "run" => RunCommand.Run(rest, stdout, stderr),
+                "bench" => BenchCommand.Run(rest, stdout, stderr),
+                "--version" or "version" => Version(stdout),
+                _ => throw new UsageException($"unknown command '{args[0]}'. Commands: {Usage.Commands}. Run 'edge help' for details."),
+            };
+        }
+        catch (UsageException e)
+        {
+            stderr.WriteLine($"edge: {e.Message}");
+            return UserError;
+        }
+        catch (EdgeException e)
+        {
+            stderr.WriteLine($"edge: error [{e.Code}]: {e.Message}");
+            return UserError;
+        }
+        catch (Exception e)
+        {
+            stderr.WriteLine($"edge: internal error ({e.GetType().Name}): {e.Message.ReplaceLineEndings(" ")}. Please report this with the command you ran.");
+            return InternalError;
+        }
+    }
+
+    private static int Version(TextWriter stdout)
+    {
+        stdout.WriteLine(typeof(EdgeCommandLine).Assembly.GetName().Version);
+        return 0;
+    }
+}

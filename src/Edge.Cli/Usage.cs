@@ -1,0 +1,22 @@
+namespace Edge.Cli;
+
+/// <summary>The help text (the command line is a contract: DESIGN.md lists it).</summary>
+internal static class Usage
+{
+    public const string Commands = "info, run, bench";
+
+    public const string Text = """
+        edge: run recurrent models token by token with a fixed-size state.
+
+        edge info [--json]
+            Processor, cores, SIMD, backends and the families each runs.
+        edge run PKG --input IN.npy --output OUT.npy [--state-in F] [--state-out F] [--backend cpu]
+            Steps the model over IN ([T,F] float32) and writes OUT ([T,O] float32).
+            --state-in starts from a saved state; --state-out saves the final one.
+        edge bench PKG [--steps N] [--warmup N] [--backend cpu] [--json]
+            µs per step (p50, p99), steps/s, bytes allocated per step, RSS growth, state bytes.
+
+        Exit codes: 0 ok, 2 a problem with the input (the message says what to do), 70 internal error.
+
+        """;
+}

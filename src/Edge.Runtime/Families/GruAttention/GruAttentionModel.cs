@@ -1,0 +1,88 @@
+using Edge.Backends;
+using Edge.Packages;
+using Edge.Streams;
+
+namespace Edge.Families.GruAttention;
+
+/// <summary>The gru-attention family on the CPU backend: weights loaded and repacked once, shared by all streams.</summary>
+public sealed class GruAttentionModel : IStepModel
+{
+    private GruAttentionModel(GruAttentionConfig config, GruLayerWeights[] layers, float[] attnProj, float[] attnBias, float[] attnContext, float[] headWeight, float[] headBias)
+    {
+        Config = config;
+        Layers = layers;
+        AttnProj = attnProj;
+        AttnBias = attnBias;
+        AttnContext = attnContext;
+        HeadWeight = headWeight;
+        HeadBias = headBias;
+        int l = config.Layers, h = config.Hidden, w = config.AttentionWindow;
+        State = w == 0
+            ? new StateLayout([("h", [l, h]), ("m", [1]), ("c", [1]), ("a", [h])])
+            : new StateLayout([("h", [l, h]), ("ring", [w, h + 1]), ("ring_fill", [1]), ("ring_next", [1])]);
+    }
+
+    /// <summary>Builds the model from a package with family gru-attention.</summary>
+    public static GruAttentionModel Create(ModelPackage package)
+    {
+        var config = GruAttentionConfig.Read(package.CreateConfigReader());
+        using var weights = package.OpenWeights();
+        return Create(config, weights);
+    }
+
+    /// <summary>Builds the model from a validated config and its weights (every tensor must be used).</summary>
+    public static GruAttentionModel Create(GruAttentionConfig config, ModelWeights weights)
+    {
+        int h = config.Hidden, a = config.AttnDim;
+        var layers = new GruLayerWeights[config.Layers];
+        for (int k = 0; k < config.Layers; k++)
+        {
+            int input = k == 0 ? config.InputDim : h;
+            var (wih, whh, bih, bhh) = config.WeightLayout switch
+            {
+                GruWeightLayout.Onnx => GruGatePermutation.FromOnnx(
+                    weights.Take($"gru.W_l{k}", 1, 3 * h, input), weights.Take($"gru.R_l{k}", 1, 3 * h, h), weights.Take($"gru.B_l{k}", 1, 6 * h), h, input),
+                GruWeightLayout.Keras => GruGatePermutation.FromKeras(
+                    weights.Take($"gru.kernel_l{k}", input, 3 * h), weights.Take($"gru.recurrent_kernel_l{k}", h, 3 * h), weights.Take($"gru.bias_l{k}", 2, 3 * h), h, input),
+                _ => (weights.Take($"gru.weight_ih_l{k}", 3 * h, input), weights.Take($"gru.weight_hh_l{k}", 3 * h, h),
+                      weights.Take($"gru.bias_ih_l{k}", 3 * h), weights.Take($"gru.bias_hh_l{k}", 3 * h)),
+            };
+            layers[k] = new GruLayerWeights(input, h, wih, whh, bih, bhh);
+        }
+        var model = new GruAttentionModel(config, layers,
+            weights.Take("attn.proj.weight", a, h), weights.Take("attn.proj.bias", a), weights.Take("attn.context", a),
+            weights.Take("head.weight", config.OutputDim, 2 * h), weights.Take("head.bias", config.OutputDim));
+        weights.EnsureAllTaken();
+        return model;
+    }
+
+    /// <summary>The validated config.</summary>
+    public GruAttentionConfig Config { get; }
+
+    internal GruLayerWeights[] Layers { get; }
+    internal float[] AttnProj { get; }
+    internal float[] AttnBias { get; }
+    internal float[] AttnContext { get; }
+    internal float[] HeadWeight { get; }
+    internal float[] HeadBias { get; }
+
+    /// <inheritdoc />
+    public int InputSize => Config.InputDim;
+
+    /// <inheritdoc />
+    public int OutputSize => Config.OutputDim;
+
+    /// <inheritdoc />
+    public StateLayout State { get; }
+
+    /// <inheritdoc />
+    public string BackendName => "cpu";
+
+    /// <inheritdoc />
+    public IStepSession CreateSession() => new GruAttentionSession(this);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+    }
+}

@@ -1,0 +1,169 @@
+using System.Numerics.Tensors;
+using Edge.Backends;
+using Edge.Kernels;
+
+namespace Edge.Families.GruAttention;
+
+/// <summary>One stream of a gru-attention model: its flat state and the scratch one step needs, all allocated here, once.</summary>
+internal sealed class GruAttentionSession : IStepSession
+{
+    private readonly GruAttentionModel _model;
+    private readonly float[] _state;
+    private readonly float[] _xh;       // [x_l ; h_l] for the fused reset/update product
+    private readonly float[] _rz;       // reset then update gates
+    private readonly float[] _n;        // candidate
+    private readonly float[] _hn;       // W_hn h (+ b_hn), or W_hn (r ⊙ h)
+    private readonly float[] _tmp;
+    private readonly float[] _score;    // tanh(W_a h + b_a)
+    private readonly float[] _headIn;   // [ctx ; h]
+    private readonly float[] _y;
+    private readonly int _mAt, _cAt, _aAt, _ringAt, _fillAt, _nextAt;   // offsets into the flat state
+
+    public GruAttentionSession(GruAttentionModel model)
+    {
+        _model = model;
+        var c = model.Config;
+        var layout = model.State;
+        if (c.AttentionWindow == 0)
+        {
+            (_mAt, _cAt, _aAt) = (layout["m"].Offset, layout["c"].Offset, layout["a"].Offset);
+        }
+        else
+        {
+            (_ringAt, _fillAt, _nextAt) = (layout["ring"].Offset, layout["ring_fill"].Offset, layout["ring_next"].Offset);
+        }
+        _state = new float[model.State.TotalLength];
+        _xh = new float[Math.Max(c.InputDim, c.Hidden) + c.Hidden];
+        _rz = new float[2 * c.Hidden];
+        _n = new float[c.Hidden];
+        _hn = new float[c.Hidden];
+        _tmp = new float[c.Hidden];
+        _score = new float[c.AttnDim];
+        _headIn = new float[2 * c.Hidden];
+        _y = new float[c.OutputDim];
+    }
+
+    public void Reset()
+    {
+        Array.Clear(_state);
+        if (_model.Config.AttentionWindow == 0) _state[_mAt] = float.NegativeInfinity;
+    }
+
+    public void ReadState(Span<float> destination) => _state.CopyTo(destination);
+
+    public void WriteState(ReadOnlySpan<float> source)
+    {
+        int window = _model.Config.AttentionWindow;
+        if (window > 0)
+        {
+            float fill = source[_fillAt], next = source[_nextAt];
+            if (!(fill >= 0 && fill <= window && next >= 0 && next < window && fill == MathF.Floor(fill) && next == MathF.Floor(next)))
+                throw new EdgeException(EdgeErrorCode.InvalidState, $"ring_fill {fill} / ring_next {next} do not fit a window of {window}; the state is corrupt.");
+        }
+        source.CopyTo(_state);
+    }
+
+    public void Step(ReadOnlySpan<float> input, Span<float> output)
+    {
+        var c = _model.Config;
+        int hd = c.Hidden;
+        Span<float> state = _state;
+
+        // x0 = (x − mean) / std, written where layer 0 reads its input.
+        TensorPrimitives.Subtract(input, c.InputMean, _xh.AsSpan(0, c.InputDim));
+        TensorPrimitives.Divide(_xh.AsSpan(0, c.InputDim), c.InputStd, _xh.AsSpan(0, c.InputDim));
+
+        for (int l = 0; l < c.Layers; l++)
+        {
+            var w = _model.Layers[l];
+            Span<float> h = state.Slice(l * hd, hd);
+            if (l > 0) state.Slice((l - 1) * hd, hd).CopyTo(_xh);
+            h.CopyTo(_xh.AsSpan(w.Input, hd));
+            ReadOnlySpan<float> xh = _xh.AsSpan(0, w.Input + hd);
+            ReadOnlySpan<float> x = _xh.AsSpan(0, w.Input);
+
+            MatVec.MultiplyAddBias(w.ResetUpdate, xh, w.ResetUpdateBias, _rz);
+            TensorPrimitives.Sigmoid(_rz, _rz);
+            ReadOnlySpan<float> r = _rz.AsSpan(0, hd), z = _rz.AsSpan(hd, hd);
+
+            MatVec.MultiplyAddBias(w.CandidateInput, x, w.CandidateInputBias, _n);
+            if (c.LinearBeforeReset)
+            {
+                MatVec.MultiplyAddBias(w.CandidateHidden, h, w.CandidateHiddenBias, _hn);
+                TensorPrimitives.MultiplyAdd(r, _hn, _n, _n);        // n = W_in x + b_in + r ⊙ (W_hn h + b_hn)
+            }
+            else
+            {
+                TensorPrimitives.Multiply(r, h, _tmp);
+                MatVec.MultiplyAddBias(w.CandidateHidden, _tmp, w.CandidateHiddenBias, _hn);
+                TensorPrimitives.Add(_n, _hn, _n);                   // n = W_in x + b_in + W_hn (r ⊙ h) + b_hn
+            }
+            TensorPrimitives.Tanh(_n, _n);
+            TensorPrimitives.Subtract(h, _n, _tmp);
+            TensorPrimitives.MultiplyAdd(z, _tmp, _n, h);            // h' = n + z ⊙ (h − n) = (1 − z) ⊙ n + z ⊙ h
+        }
+
+        Span<float> top = state.Slice((c.Layers - 1) * hd, hd);
+        MatVec.MultiplyAddBias(_model.AttnProj, top, _model.AttnBias, _score);
+        TensorPrimitives.Tanh(_score, _score);
+        float e = TensorPrimitives.Dot(_model.AttnContext, _score);
+
+        Span<float> ctx = _headIn.AsSpan(0, hd);
+        if (c.AttentionWindow == 0) AttendAll(state, top, e, ctx);
+        else AttendWindow(state, top, e, ctx);
+        top.CopyTo(_headIn.AsSpan(hd));
+
+        MatVec.MultiplyAddBias(_model.HeadWeight, _headIn, _model.HeadBias, _y);
+        TensorPrimitives.MultiplyAdd(_y, c.OutputStd, c.OutputMean, output);
+    }
+
+    // Running softmax over all history: m' = max(m, e), c' = c·exp(m − m') + exp(e − m'), a' likewise, ctx = a'/c'.
+    private void AttendAll(Span<float> state, ReadOnlySpan<float> h, float e, Span<float> ctx)
+    {
+        ref float m = ref state[_mAt];
+        ref float c = ref state[_cAt];
+        Span<float> a = state.Slice(_aAt, h.Length);
+        float mNew = MathF.Max(m, e);
+        float keep = MathF.Exp(m - mNew);   // 0 on the first step, where m = −∞
+        float wNew = MathF.Exp(e - mNew);
+        m = mNew;
+        c = c * keep + wNew;
+        TensorPrimitives.Multiply(a, keep, a);
+        TensorPrimitives.MultiplyAdd(h, wNew, a, a);
+        TensorPrimitives.Divide(a, c, ctx);
+    }
+
+    // Softmax over the ring of the last W (h, e) pairs, the current one included.
+    private void AttendWindow(Span<float> state, ReadOnlySpan<float> h, float e, Span<float> ctx)
+    {
+        int hd = h.Length, window = _model.Config.AttentionWindow, row = hd + 1;
+        Span<float> ring = state.Slice(_ringAt, window * row);
+        ref float fillRef = ref state[_fillAt];
+        ref float nextRef = ref state[_nextAt];
+        int next = (int)nextRef, fill = (int)fillRef;
+        if ((uint)next >= (uint)window || fill < 0 || fill > window)
+            throw new EdgeException(EdgeErrorCode.InvalidState, $"ring_next {nextRef} or ring_fill {fillRef} is outside the window of {window}; the state is corrupt.");
+        Span<float> slot = ring.Slice(next * row, row);
+        h.CopyTo(slot);
+        slot[hd] = e;
+        fill = Math.Min(fill + 1, window);
+        fillRef = fill;
+        nextRef = (next + 1) % window;
+
+        float max = float.NegativeInfinity;
+        for (int i = 0; i < fill; i++) max = MathF.Max(max, ring[i * row + hd]);
+        ctx.Clear();
+        float sum = 0;
+        for (int i = 0; i < fill; i++)
+        {
+            float wi = MathF.Exp(ring[i * row + hd] - max);
+            sum += wi;
+            TensorPrimitives.MultiplyAdd(ring.Slice(i * row, hd), wi, ctx, ctx);
+        }
+        TensorPrimitives.Divide(ctx, sum, ctx);
+    }
+
+    public void Dispose()
+    {
+    }
+}

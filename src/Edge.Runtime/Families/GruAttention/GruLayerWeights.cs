@@ -1,0 +1,49 @@
+namespace Edge.Families.GruAttention;
+
+/// <summary>
+/// One GRU layer's weights, repacked once at load for the step: the reset and update rows of the input
+/// and hidden matrices side by side (<c>[2H, in+H]</c>, one product over <c>[x; h]</c>), their biases
+/// summed, and the candidate rows kept apart because the reset gate enters between them.
+/// </summary>
+internal sealed class GruLayerWeights
+{
+    public GruLayerWeights(int input, int hidden, float[] wih, float[] whh, float[] bih, float[] bhh)
+    {
+        Input = input;
+        Hidden = hidden;
+        int cols = input + hidden;
+        ResetUpdate = new float[2 * hidden * cols];
+        ResetUpdateBias = new float[2 * hidden];
+        for (int row = 0; row < 2 * hidden; row++)
+        {
+            wih.AsSpan(row * input, input).CopyTo(ResetUpdate.AsSpan(row * cols));
+            whh.AsSpan(row * hidden, hidden).CopyTo(ResetUpdate.AsSpan(row * cols + input));
+            ResetUpdateBias[row] = bih[row] + bhh[row];
+        }
+        CandidateInput = wih.AsSpan(2 * hidden * input).ToArray();
+        CandidateInputBias = bih.AsSpan(2 * hidden).ToArray();
+        CandidateHidden = whh.AsSpan(2 * hidden * hidden).ToArray();
+        CandidateHiddenBias = bhh.AsSpan(2 * hidden).ToArray();
+    }
+
+    public int Input { get; }
+    public int Hidden { get; }
+
+    /// <summary>[W_ir | W_hr; W_iz | W_hz], shape [2H, in+H].</summary>
+    public float[] ResetUpdate { get; }
+
+    /// <summary>b_ir + b_hr, b_iz + b_hz.</summary>
+    public float[] ResetUpdateBias { get; }
+
+    /// <summary>W_in [H, in].</summary>
+    public float[] CandidateInput { get; }
+
+    /// <summary>b_in [H].</summary>
+    public float[] CandidateInputBias { get; }
+
+    /// <summary>W_hn [H, H].</summary>
+    public float[] CandidateHidden { get; }
+
+    /// <summary>b_hn [H].</summary>
+    public float[] CandidateHiddenBias { get; }
+}

@@ -1,0 +1,55 @@
+using Edge.Backends;
+using Edge.Packages;
+
+namespace Edge.Streams;
+
+/// <summary>
+/// A model loaded once from a package: weights read and validated, immutable and safe to share across
+/// threads. Streams created from it each own a fixed-size state.
+/// </summary>
+public sealed class EdgeModel : IDisposable
+{
+    private EdgeModel(ModelPackage package, IStepModel step)
+    {
+        Package = package;
+        StepModel = step;
+    }
+
+    /// <summary>Loads a package folder or zip with the backend named in <paramref name="options"/> (CPU by default).</summary>
+    public static EdgeModel Load(string path, EdgeModelOptions? options = null)
+    {
+        var package = ModelPackage.Open(path);
+        var backend = options?.Backend ?? CpuBackend.Instance;
+        return new EdgeModel(package, backend.Create(package));
+    }
+
+    /// <summary>The package it was loaded from.</summary>
+    public ModelPackage Package { get; }
+
+    /// <summary>The step implementation (for backends and benchmarks).</summary>
+    public IStepModel StepModel { get; }
+
+    /// <summary>The family, as in model.json.</summary>
+    public string Family => Package.Family;
+
+    /// <summary>The model's identity; state files and snapshots are bound to it.</summary>
+    public string Sha256 => Package.Sha256;
+
+    /// <summary>Floats per step input.</summary>
+    public int InputSize => StepModel.InputSize;
+
+    /// <summary>Floats per step output.</summary>
+    public int OutputSize => StepModel.OutputSize;
+
+    /// <summary>The state layout; its size is fixed by the config.</summary>
+    public StateLayout State => StepModel.State;
+
+    /// <summary>Which backend runs the steps.</summary>
+    public string BackendName => StepModel.BackendName;
+
+    /// <summary>Creates a stream in the initial state.</summary>
+    public ModelStream CreateStream() => new(this, StepModel.CreateSession());
+
+    /// <summary>Releases backend resources (ONNX sessions).</summary>
+    public void Dispose() => StepModel.Dispose();
+}
