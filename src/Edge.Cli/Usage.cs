@@ -3,7 +3,7 @@ namespace Edge.Cli;
 /// <summary>The help text (the command line is a contract: DESIGN.md lists it).</summary>
 internal static class Usage
 {
-    public const string Commands = "info, run, bench";
+    public const string Commands = "info, run, bench, demo";
 
     public const string Text = """
         edge: run recurrent models token by token with a fixed-size state.
@@ -15,6 +15,9 @@ internal static class Usage
             --state-in starts from a saved state; --state-out saves the final one.
         edge bench PKG [--steps N] [--warmup N] [--backend cpu] [--json]
             µs per step (p50, p99), steps/s, bytes allocated per step, RSS growth, state bytes.
+
+        edge demo
+            The embedded default models end to end: golden checks, state files, forecast error, speed.
 
         Exit codes: 0 ok, 2 a problem with the input (the message says what to do), 70 internal error.
 
