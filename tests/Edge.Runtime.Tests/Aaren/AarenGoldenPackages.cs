@@ -1,9 +1,11 @@
+using Edge.Runtime.Tests.Support;
+
 namespace Edge.Runtime.Tests.Aaren;
 
 /// <summary>The aaren packages with golden runs in the repository: tests/fixtures/aaren/* and models/aaren-*.</summary>
 internal static class AarenGoldenPackages
 {
-    public static string RepositoryRoot { get; } = FindRoot();
+    public static string RepositoryRoot => RepoPaths.Root;
 
     public static IReadOnlyList<string> All()
     {
@@ -17,14 +19,5 @@ internal static class AarenGoldenPackages
             .Select(f => Path.GetRelativePath(RepositoryRoot, f).Replace('\\', '/'))
             .Order(StringComparer.Ordinal)
             .ToList();
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Edge.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("Edge.sln not found above the test binaries.");
     }
 }

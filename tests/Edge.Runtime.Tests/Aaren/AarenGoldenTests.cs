@@ -1,3 +1,4 @@
+using Edge.Runtime.Tests.Support;
 using Edge.Formats.Npy;
 using Edge.Formats.Safetensors;
 using Edge.Streams;

@@ -1,3 +1,4 @@
+using Edge.Runtime.Tests.Support;
 using Edge.Streams;
 
 namespace Edge.Runtime.Tests.Aaren;
