@@ -15,6 +15,10 @@ internal static class Usage
             --state-in starts from a saved state; --state-out saves the final one.
         edge bench PKG [--steps N] [--warmup N] [--backend cpu] [--json]
             µs per step (p50, p99), steps/s, bytes allocated per step, RSS growth, state bytes.
+        edge bench PKG --vs-transformer [--lengths 1000,10000,100000] [--window N] [--warmup S] [--plot OUT.png] [--json]
+            An aaren model against a causal Transformer of the same sizes with a growing KV cache:
+            µs per step (median and mean over the N=1000 steps before each length) and state/cache
+            bytes at each length; each model warms up for S=3 seconds first (the JIT needs it).
 
         edge demo
             The embedded default models end to end: golden checks, state files, forecast error, speed.
