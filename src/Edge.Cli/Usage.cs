@@ -3,7 +3,7 @@ namespace Edge.Cli;
 /// <summary>The help text (the command line is a contract: DESIGN.md lists it).</summary>
 internal static class Usage
 {
-    public const string Commands = "info, run, bench, demo";
+    public const string Commands = "info, run, bench, forecast, demo";
 
     public const string Text = """
         edge: run recurrent models token by token with a fixed-size state.
@@ -19,6 +19,12 @@ internal static class Usage
             An aaren model against a causal Transformer of the same sizes with a growing KV cache:
             µs per step (median and mean over the N=1000 steps before each length) and state/cache
             bytes at each length; each model warms up for S=3 seconds first (the JIT needs it).
+        edge forecast PKG --csv FILE [--column C] [--horizon N] [--holdout N] [--missing interpolate|error]
+                      [--time-column C] [--plot OUT.png] [--json]
+            Streams all CSV rows but the last N (--holdout, default the horizon) through the model one step
+            ahead, forecasts N steps by feeding each prediction back, prints it with the MAE against the
+            held-out rows, and with --plot draws history, forecast and truth. model.json's "forecast" object
+            says how rows become inputs (value, calendar sin/cos); empty cells are interpolated by default.
 
         edge demo
             The embedded default models end to end: golden checks, state files, forecast error, speed.
