@@ -33,10 +33,10 @@ public sealed record GlaConfig(
     public int AudioVocab => NCodebook + SpecialTokens;
 
     /// <summary>Shape of every encoder and decoder GLA layer (width d_model).</summary>
-    public GlaLayerShape MainLayer => Shape(DModel);
+    public GlaLayerShape MainLayer => field ??= Shape(DModel);
 
     /// <summary>Shape of the cross-attention's pos_net GLA layer (width d_blind, same heads and options).</summary>
-    public GlaLayerShape PosNetLayer => Shape(DBlind);
+    public GlaLayerShape PosNetLayer => field ??= Shape(DBlind);
 
     /// <summary>Text encoder head width d_model / text_heads.</summary>
     public int TextHeadDim => DModel / TextHeads;
