@@ -51,9 +51,12 @@ public sealed class SpeechGenerator
     public ReadOnlySpan<int> Generate(ReadOnlySpan<int> prompt = default)
     {
         int q = _quantizers;
-        Fail.If(prompt.Length % q != 0, EdgeErrorCode.InvalidInput, $"generate: the prompt has {prompt.Length} codes, not a multiple of n_quant {q}.");
+        // Messages are built only on failure, so a run allocates nothing.
+        if (prompt.Length % q != 0)
+            Fail.With(EdgeErrorCode.InvalidInput, $"generate: the prompt has {prompt.Length} codes, not a multiple of n_quant {q}.");
         foreach (int code in prompt)
-            Fail.If(code < 0 || code >= _vocab - Special, EdgeErrorCode.InvalidInput, $"generate: prompt code {code} is outside [0, {_vocab - Special}).");
+            if (code < 0 || code >= _vocab - Special)
+                Fail.With(EdgeErrorCode.InvalidInput, $"generate: prompt code {code} is outside [0, {_vocab - Special}).");
         int promptFrames = prompt.Length / q;
         int maxColumns = promptFrames + q + 1 + _options.MaxSteps;
         if (_grid.Length < maxColumns * q) _grid = new int[maxColumns * q];
