@@ -32,11 +32,11 @@ public sealed record GlaConfig(
     /// <summary>Audio ids per quantizer: n_codebook + 3.</summary>
     public int AudioVocab => NCodebook + SpecialTokens;
 
-    /// <summary>Shape of every encoder and decoder GLA layer (width d_model).</summary>
-    public GlaLayerShape MainLayer => field ??= Shape(DModel);
+    /// <summary>Shape of every encoder and decoder GLA layer (width d_model); a new object each call, so keep it out of step loops.</summary>
+    public GlaLayerShape MainLayer => Shape(DModel);
 
     /// <summary>Shape of the cross-attention's pos_net GLA layer (width d_blind, same heads and options).</summary>
-    public GlaLayerShape PosNetLayer => field ??= Shape(DBlind);
+    public GlaLayerShape PosNetLayer => Shape(DBlind);
 
     /// <summary>Text encoder head width d_model / text_heads.</summary>
     public int TextHeadDim => DModel / TextHeads;

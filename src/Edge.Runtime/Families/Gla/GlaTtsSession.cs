@@ -14,7 +14,7 @@ internal sealed class GlaTtsSession : IStepSession, ITextConditioning, IVoiceCon
     private readonly float[] _state;
     private float[]? _initial;                 // the voice's initial state; null = zeros
     private readonly int[] _encoderAt, _decoderAt;
-    private readonly int _posNetAt;
+    private readonly int _posNetAt, _layerLength, _posNetLength;
     private readonly float[] _y;
     private readonly BlockScratch _main;
     private readonly CrossScratch _cross;
@@ -32,6 +32,8 @@ internal sealed class GlaTtsSession : IStepSession, ITextConditioning, IVoiceCon
         _decoderAt = new int[c.DecoderLayers];
         for (int i = 0; i < _decoderAt.Length; i++, at += layer) _decoderAt[i] = at;
         _posNetAt = at;
+        _layerLength = layer;
+        _posNetLength = c.PosNetLayer.StateLength;
         _y = new float[c.DModel];
         _main = new BlockScratch(c.MainLayer);
         _cross = new CrossScratch(c);
@@ -57,9 +59,9 @@ internal sealed class GlaTtsSession : IStepSession, ITextConditioning, IVoiceCon
             System.Numerics.Tensors.TensorPrimitives.Add(y, _model.RvqEmbed.AsSpan((q * vocab + id) * d, d), y);
         }
         Span<float> state = _state;
-        int layer = c.MainLayer.StateLength;
+        int layer = _layerLength;
         for (int i = 0; i < _encoderAt.Length; i++) _model.Encoder[i].Step(y, state.Slice(_encoderAt[i], layer), _main);
-        _model.Cross.Step(y, _text, state.Slice(_posNetAt, c.PosNetLayer.StateLength), _cross);
+        _model.Cross.Step(y, _text, state.Slice(_posNetAt, _posNetLength), _cross);
         for (int i = 0; i < _decoderAt.Length; i++) _model.Decoder[i].Step(y, state.Slice(_decoderAt[i], layer), _main);
         MatVec.Multiply(_model.LogitsHead, y, output);
         _steps++;
