@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using Edge.Backends;
 using Edge.Streams;
 
 namespace Edge.Diagnostics;
@@ -20,6 +21,9 @@ public static class StepBenchmark
     {
         Fail.If(steps < 1, EdgeErrorCode.InvalidArgument, "--steps must be at least 1.");
         using var stream = model.CreateStream();
+        // Text-conditioned models (gla-tts) get a fixed sample text of 64 tokens: BOS, ids 3.., EOS.
+        if (stream.GetFeature<ITextConditioning>() is { } text)
+            text.SetTextIds([1, .. Enumerable.Range(0, 62).Select(i => 3 + i % Math.Max(1, text.TextVocabulary - 3)), 2]);
         var inputs = MakeInputs(model);
         int rows = inputs.Length / Math.Max(1, model.InputSize);
         var output = new float[model.OutputSize];
@@ -89,7 +93,10 @@ public static class StepBenchmark
         const int rows = 256;
         var rng = new Random(1234);
         var data = new float[rows * model.InputSize];
-        for (int i = 0; i < data.Length; i++) data[i] = (float)(rng.NextDouble() * 2 - 1);
+        if (model.StepModel is ITokenInput tokens)
+            for (int i = 0; i < data.Length; i++) data[i] = rng.Next(0, tokens.InputVocabulary);   // token ids as floats
+        else
+            for (int i = 0; i < data.Length; i++) data[i] = (float)(rng.NextDouble() * 2 - 1);
         return data;
     }
 }
