@@ -13,6 +13,9 @@ internal static class Usage
         edge run PKG --input IN.npy --output OUT.npy [--state-in F] [--state-out F] [--backend cpu]
             Steps the model over IN ([T,F] float32) and writes OUT ([T,O] float32).
             --state-in starts from a saved state; --state-out saves the final one.
+            gla-tts: IN holds audio token ids [T] or [T, n_quant] (int32/int64), OUT the logits
+            [T, n_quant·(n_codebook+3)]; --text "…" (required) conditions them, --voice F starts from a
+            voice, --voice-out F saves the memory after the run as a voice (run it over a reference clip's codes).
         edge bench PKG [--steps N] [--warmup N] [--backend cpu] [--json]
             µs per step (p50, p99), steps/s, bytes allocated per step, RSS growth, state bytes.
         edge bench PKG --vs-transformer [--lengths 1000,10000,100000] [--window N] [--warmup S] [--plot OUT.png] [--json]
@@ -25,6 +28,9 @@ internal static class Usage
             ahead, forecasts N steps by feeding each prediction back, prints it with the MAE against the
             held-out rows, and with --plot draws history, forecast and truth. model.json's "forecast" object
             says how rows become inputs (value, calendar sin/cos); empty cells are interpolated by default.
+        edge bench --gla-release [--steps N] [--json]
+            gla-tts at release size (d 1024, 6+6 GLA blocks, 4096 codes, random weights made in memory):
+            decoder tokens/s, real-time factor at 75 tokens/s, measured memory bandwidth and the roofline.
 
         edge demo
             The embedded default models end to end: golden checks, state files, forecast error, speed.

@@ -1,19 +1,22 @@
 using System.Globalization;
 using Edge.Cli.Arguments;
 using Edge.Diagnostics;
+using Edge.Families.Gla;
 using Edge.Streams;
 
 namespace Edge.Cli.Commands;
 
 /// <summary>
-/// <c>edge bench PKG [--steps N] [--warmup N] [--backend …] [--json]</c>, and with <c>--vs-transformer</c>
-/// the constant-memory comparison (<see cref="VsTransformerBench"/>).
+/// <c>edge bench PKG [--steps N] [--warmup N] [--backend …] [--json]</c>, or <c>edge bench --gla-release</c>, and with
+/// <c>--vs-transformer</c> the constant-memory comparison (<see cref="VsTransformerBench"/>).
 /// </summary>
 internal static class BenchCommand
 {
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var a = ParsedArguments.Parse("bench", args, ["--steps", "--warmup", "--backend", "--ep", "--lengths", "--window", "--plot"], ["--json", "--vs-transformer"]);
+        var a = ParsedArguments.Parse("bench", args, ["--steps", "--warmup", "--backend", "--ep", "--lengths", "--window", "--plot"],
+            ["--json", "--gla-release", "--vs-transformer"]);
+        if (a.Flag("--gla-release")) return GlaRelease(a, stdout, stderr);
         string pkg = a.Positional(0, "PKG (a model package folder or zip)");
         a.ExpectPositionals(1);
         if (a.Flag("--vs-transformer")) return VsTransformerBench.Run(pkg, a, stdout, stderr);
@@ -43,6 +46,33 @@ internal static class BenchCommand
         stdout.WriteLine(string.Create(c, $"alloc/step {r.AllocBytesPerStep:F3} bytes"));
         stdout.WriteLine(string.Create(c, $"RSS growth {r.RssGrowthBytes:N0} bytes"));
         stdout.WriteLine(string.Create(c, $"state      {r.StateBytes:N0} bytes per stream"));
+        return 0;
+    }
+
+    private static int GlaRelease(ParsedArguments a, TextWriter stdout, TextWriter stderr)
+    {
+        a.ExpectPositionals(0);
+        int steps = (int)a.Long("--steps", 100, 1, 100_000);
+        int warmup = (int)a.Long("--warmup", 10, 0, 100_000);
+        bool json = a.Flag("--json");
+        var r = GlaReleaseBenchmark.Run(steps, warmup, json ? null : m => stderr.WriteLine($"bench: {m}"));
+        if (json)
+        {
+            stdout.WriteLine(JsonOutput.Serialize(r));
+            return 0;
+        }
+        var c = CultureInfo.InvariantCulture;
+        stdout.WriteLine("model        gla-tts at release size, random weights (d_model 1024, heads 2, 6+6 GLA blocks, expand_k 1, expand_v 2, short conv, 4096 codes)");
+        stdout.WriteLine($"machine      {r.Machine}");
+        stdout.WriteLine(string.Create(c, $"parameters   {r.Parameters / 1e6:F1} M; weights read per token {r.WeightBytesPerToken / 1e6:F1} MB (fp32); state {r.StateBytes / 1e6:F1} MB"));
+        stdout.WriteLine(string.Create(c, $"decoder      {r.TokensPerSecond:F2} tokens/s (p50 {r.MsPerTokenP50:F1} ms/token, {r.Steps} steps, text {r.TextTokens} tokens, 1 thread; {r.CpuMsPerToken:F1} ms of CPU per token)"));
+        stdout.WriteLine(string.Create(c, $"fastest step {r.BestTokensPerSecond:F2} tokens/s = {r.BestRooflinePercent:F0}% of the roofline (least interference from other work)"));
+        stdout.WriteLine(string.Create(c, $"real time    RTF {r.RealTimeFactor:F2} at 75 tokens/s ({1 / r.RealTimeFactor:F2}× real time)"));
+        stdout.WriteLine(string.Create(c, $"alloc/step   {r.AllocBytesPerStep:F1} bytes"));
+        stdout.WriteLine(string.Create(c, $"bandwidth    {r.BandwidthGBps:F2} GB/s (streaming read, 1 thread, best of 5 over 1 GiB)"));
+        stdout.WriteLine(string.Create(c, $"roofline     {r.RooflineTokensPerSecond:F2} tokens/s = bandwidth / weight bytes; measured {r.RooflinePercent:F0}% of it"));
+        stdout.WriteLine(string.Create(c, $"  +state     {r.RooflineWithStateTokensPerSecond:F2} tokens/s counting the state read and written; measured {r.RooflineWithStatePercent:F0}% of it"));
+        stdout.WriteLine(string.Create(c, $"load avg     {r.LoadAverage:F2} (other work on the machine lowers every figure above)"));
         return 0;
     }
 }

@@ -4,12 +4,12 @@ using Edge.Streams;
 
 namespace Edge.Cli.Commands;
 
-/// <summary><c>edge run PKG --input IN.npy --output OUT.npy [--state-in F] [--state-out F]</c>.</summary>
+/// <summary><c>edge run PKG --input IN.npy --output OUT.npy [--state-in F] [--state-out F] [--text "…"] [--voice F] [--voice-out F]</c>.</summary>
 internal static class RunCommand
 {
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var a = ParsedArguments.Parse("run", args, ["--input", "--output", "--state-in", "--state-out", "--backend", "--ep"], []);
+        var a = ParsedArguments.Parse("run", args, ["--input", "--output", "--state-in", "--state-out", "--backend", "--ep", "--text", "--voice", "--voice-out"], []);
         string pkg = a.Positional(0, "PKG (a model package folder or zip)");
         a.ExpectPositionals(1);
         string inputPath = a.Required("--input");
@@ -26,6 +26,7 @@ internal static class RunCommand
         int steps = input.Rows;
 
         using var stream = model.CreateStream();
+        Condition(stream, a, pkg);
         if (a.Value("--state-in") is { } stateIn) stream.LoadState(stateIn);
         var output = new float[(long)steps * model.OutputSize];
         var bar = new ProgressBar(stderr, "run", steps >= 200_000);
@@ -37,8 +38,30 @@ internal static class RunCommand
         bar.Report(1);
         NpyFile.Write(outputPath, new NpyArray([steps, model.OutputSize], output));
         if (a.Value("--state-out") is { } stateOut) stream.SaveState(stateOut);
+        if (a.Value("--voice-out") is { } voiceOut) stream.GetFeature<IVoiceConditioning>()!.SaveVoice(voiceOut);
         stdout.WriteLine($"{steps} steps of {model.Family} ({model.BackendName}) → {outputPath} [{steps}, {model.OutputSize}]");
         return 0;
+    }
+
+    // The voice sets the initial state (a later --state-in replaces it); the text is encoded on every call,
+    // since state files hold only the recurrent state.
+    private static void Condition(ModelStream stream, ParsedArguments a, string pkg)
+    {
+        var text = stream.GetFeature<ITextConditioning>();
+        var voice = stream.GetFeature<IVoiceConditioning>();
+        string family = stream.Model.Family;
+        if (a.Value("--text") is { } t)
+        {
+            if (text is null) throw new UsageException($"run: --text conditions text-to-speech models; {pkg} is a {family} model, which takes no text.");
+            text.SetText(t);
+        }
+        else if (text is not null)
+        {
+            throw new UsageException($"run: {pkg} is a {family} model: give the text its tokens are conditioned on with --text \"…\".");
+        }
+        if (voice is null && (a.Value("--voice") is not null || a.Value("--voice-out") is not null))
+            throw new UsageException($"run: --voice and --voice-out need a model with voices (gla-tts); {pkg} is a {family} model.");
+        if (a.Value("--voice") is { } v) voice!.LoadVoice(v);
     }
 
     private static string Shape(int[] s) => "[" + string.Join(", ", s) + "]";

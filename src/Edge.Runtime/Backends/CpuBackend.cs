@@ -1,4 +1,5 @@
 using Edge.Families.Aaren;
+using Edge.Families.Gla;
 using Edge.Families.GruAttention;
 using Edge.Packages;
 
@@ -11,7 +12,7 @@ public sealed class CpuBackend : IBackend
     public static CpuBackend Instance { get; } = new();
 
     /// <summary>The families this backend runs.</summary>
-    public static IReadOnlyList<string> Families { get; } = ["gru-attention", "aaren"];
+    public static IReadOnlyList<string> Families { get; } = ["gru-attention", "aaren", "gla-tts"];
 
     /// <inheritdoc />
     public string Name => "cpu";
@@ -21,6 +22,7 @@ public sealed class CpuBackend : IBackend
     {
         "gru-attention" => GruAttentionModel.Create(package),
         "aaren" => AarenModel.Create(package),
+        "gla-tts" => GlaTtsModel.Create(package),
         "onnx-stateful" => Fail.With<IStepModel>(EdgeErrorCode.UnsupportedFamily,
             $"{package.Path}: family onnx-stateful runs only on the ONNX backend; use --backend onnx."),
         _ => Fail.With<IStepModel>(EdgeErrorCode.UnsupportedFamily,

@@ -1,0 +1,68 @@
+using System.Numerics.Tensors;
+using Edge.Kernels;
+
+namespace Edge.Families.Gla;
+
+/// <summary>
+/// One recurrent step of a gated linear attention layer (MODELS.md §3, fla's GatedLinearAttention as
+/// Lina-Speech configures it). The state slice holds the three conv rings (oldest column first) then S.
+/// </summary>
+internal static class GlaLayer
+{
+    /// <summary>Advances the layer one step and adds its output to <paramref name="residual"/>.</summary>
+    /// <param name="w">The layer's weights.</param>
+    /// <param name="x">The layer input (the block's normed vector), length w.</param>
+    /// <param name="state">The layer's state: rings (if any) then S [H, Kh, Vh].</param>
+    /// <param name="scratch">Buffers for this layer shape.</param>
+    /// <param name="residual">Receives <c>residual += o_proj(o)</c>.</param>
+    public static void Step(GlaLayerWeights w, ReadOnlySpan<float> x, Span<float> state, GlaScratch scratch, Span<float> residual)
+    {
+        var s = w.Shape;
+        int kd = s.KeyDim, vd = s.ValueDim, kh = s.HeadKeyDim, vh = s.HeadValueDim;
+        Span<float> proj = scratch.Projection;
+        MatVec.Multiply(w.InProj, x, proj);
+        Span<float> q = proj[..kd], k = proj.Slice(kd, kd), v = proj.Slice(2 * kd, vd), g = proj.Slice(2 * kd + vd, vd);
+        ReadOnlySpan<float> low = proj.Slice(2 * kd + 2 * vd, s.GateRank);
+
+        if (s.UseShortConv)
+        {
+            int cs = s.ConvSize;
+            ShortConv(state[..(kd * cs)], w.ConvQ!, q, cs);
+            ShortConv(state.Slice(kd * cs, kd * cs), w.ConvK!, k, cs);
+            ShortConv(state.Slice(2 * kd * cs, vd * cs), w.ConvV!, v, cs);
+            Silu.Apply(proj[..(2 * kd + vd)], proj[..(2 * kd + vd)]);
+        }
+
+        // gk = logsigmoid(W2 W1 x + b2) / normalizer; the decay is exp(gk).
+        Span<float> decay = scratch.Decay;
+        MatVec.MultiplyAddBias(w.GateUp, low, w.GateBias, decay);
+        LogSigmoid.Apply(decay, decay);
+        TensorPrimitives.Divide(decay, s.GateNormalizer, decay);
+        TensorPrimitives.Exp(decay, decay);
+
+        TensorPrimitives.Multiply(q, (float)(1.0 / Math.Sqrt(kh)), q);
+        Span<float> o = scratch.Output;
+        Span<float> S = state.Slice(s.RingLength, s.StateMatrixLength);
+        for (int h = 0; h < s.Heads; h++)
+        {
+            GlaRecurrence.Step(S.Slice(h * kh * vh, kh * vh), decay.Slice(h * kh, kh), k.Slice(h * kh, kh),
+                v.Slice(h * vh, vh), q.Slice(h * kh, kh), o.Slice(h * vh, vh));
+            RmsNorm.Normalize(o.Slice(h * vh, vh), w.NormWeight, s.Eps, o.Slice(h * vh, vh));
+        }
+        Silu.Apply(g, g);
+        TensorPrimitives.Multiply(o, g, o);
+        MatVec.MultiplyAccumulate(w.OutProj, o, residual);
+    }
+
+    // Per channel: ring ← [ring[1:], x] (pre-conv values, newest last); x ← Σ_j ring[j]·w[j] (SiLU applied after).
+    private static void ShortConv(Span<float> ring, ReadOnlySpan<float> weight, Span<float> x, int taps)
+    {
+        for (int c = 0; c < x.Length; c++)
+        {
+            Span<float> r = ring.Slice(c * taps, taps);
+            r[1..].CopyTo(r);
+            r[taps - 1] = x[c];
+            x[c] = TensorPrimitives.Dot(r, weight.Slice(c * taps, taps));
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using Edge.Packages;
+
+namespace Edge.Families.Gla;
+
+/// <summary>
+/// One GLA layer's weights, repacked once at load: the four projections that read the layer input
+/// (<c>q_proj, k_proj, v_proj, g_proj</c>) and the gate's first low-rank factor stacked into one matrix, so
+/// a step reads them in a single matrix-vector pass.
+/// </summary>
+internal sealed class GlaLayerWeights
+{
+    private GlaLayerWeights(GlaLayerShape shape, float[] inProj, float[] gateUp, float[] gateBias, float[] outProj,
+        float[]? convQ, float[]? convK, float[]? convV, float[] normWeight)
+    {
+        Shape = shape;
+        InProj = inProj;
+        GateUp = gateUp;
+        GateBias = gateBias;
+        OutProj = outProj;
+        ConvQ = convQ;
+        ConvK = convK;
+        ConvV = convV;
+        NormWeight = normWeight;
+    }
+
+    public GlaLayerShape Shape { get; }
+
+    /// <summary>[q_proj; k_proj; v_proj; g_proj; gk_proj.0], shape [2Kd + 2Vd + r, w].</summary>
+    public float[] InProj { get; }
+
+    /// <summary>gk_proj.1.weight [Kd, r].</summary>
+    public float[] GateUp { get; }
+
+    /// <summary>gk_proj.1.bias [Kd].</summary>
+    public float[] GateBias { get; }
+
+    /// <summary>o_proj.weight [w, Vd].</summary>
+    public float[] OutProj { get; }
+
+    /// <summary>q_conv1d.weight as [Kd, conv_size] (null without short convolutions).</summary>
+    public float[]? ConvQ { get; }
+
+    /// <summary>k_conv1d.weight as [Kd, conv_size].</summary>
+    public float[]? ConvK { get; }
+
+    /// <summary>v_conv1d.weight as [Vd, conv_size].</summary>
+    public float[]? ConvV { get; }
+
+    /// <summary>g_norm_swish_gate.weight [Vh], shared by the heads.</summary>
+    public float[] NormWeight { get; }
+
+    /// <summary>Floats a step reads from this layer's weights.</summary>
+    public long WeightFloats => InProj.LongLength + GateUp.Length + GateBias.Length + OutProj.Length
+        + (ConvQ?.Length ?? 0) + (ConvK?.Length ?? 0) + (ConvV?.Length ?? 0) + NormWeight.Length;
+
+    /// <summary>Takes the layer's tensors named <c>{prefix}q_proj.weight</c> etc. (prefix includes any trailing dot).</summary>
+    public static GlaLayerWeights Load(ModelWeights w, string prefix, GlaLayerShape s)
+    {
+        int width = s.Width, kd = s.KeyDim, vd = s.ValueDim, r = s.GateRank;
+        var inProj = new float[(long)s.ProjectionRows * width];
+        int at = 0;
+        foreach (var (name, rows) in new[] { ("q_proj", kd), ("k_proj", kd), ("v_proj", vd), ("g_proj", vd), ("gk_proj.0", r) })
+        {
+            var t = w.Take($"{prefix}{name}.weight", rows, width);
+            t.CopyTo(inProj, at);
+            at += t.Length;
+        }
+        float[]? cq = null, ck = null, cv = null;
+        if (s.UseShortConv)
+        {
+            cq = w.Take($"{prefix}q_conv1d.weight", kd, 1, s.ConvSize);
+            ck = w.Take($"{prefix}k_conv1d.weight", kd, 1, s.ConvSize);
+            cv = w.Take($"{prefix}v_conv1d.weight", vd, 1, s.ConvSize);
+        }
+        return new GlaLayerWeights(s, inProj,
+            w.Take($"{prefix}gk_proj.1.weight", kd, r), w.Take($"{prefix}gk_proj.1.bias", kd),
+            w.Take($"{prefix}o_proj.weight", width, vd), cq, ck, cv,
+            w.Take($"{prefix}g_norm_swish_gate.weight", s.HeadValueDim));
+    }
+}

@@ -1,0 +1,44 @@
+using Edge.Packages;
+
+namespace Edge.Families.Gla;
+
+/// <summary>
+/// Lina-Speech's recurrent block: <c>x ← x + GLA(norm1(x)); x ← x + SwiGLU(norm2(x))</c>.
+/// </summary>
+internal sealed class MixingBlock
+{
+    private MixingBlock(NormWeights norm1, GlaLayerWeights tmix, NormWeights norm2, SwiGlu cmix)
+    {
+        Norm1 = norm1;
+        TimeMix = tmix;
+        Norm2 = norm2;
+        ChannelMix = cmix;
+    }
+
+    public NormWeights Norm1 { get; }
+    public GlaLayerWeights TimeMix { get; }
+    public NormWeights Norm2 { get; }
+    public SwiGlu ChannelMix { get; }
+
+    public GlaLayerShape Shape => TimeMix.Shape;
+
+    /// <summary>Floats a step reads from the block's weights.</summary>
+    public long WeightFloats => 4L * Shape.Width + TimeMix.WeightFloats + ChannelMix.WeightFloats;
+
+    /// <summary>Takes <c>{prefix}norm1.*</c>, <c>{prefix}tmix.*</c>, <c>{prefix}norm2.*</c>, <c>{prefix}cmix.*</c>.</summary>
+    public static MixingBlock Load(ModelWeights w, string prefix, GlaLayerShape s) => new(
+        NormWeights.Load(w, $"{prefix}norm1", s.Width, s.Eps),
+        GlaLayerWeights.Load(w, $"{prefix}tmix.", s),
+        NormWeights.Load(w, $"{prefix}norm2", s.Width, s.Eps),
+        SwiGlu.Load(w, $"{prefix}cmix.", s.Width));
+
+    /// <summary>Advances the block one step on <paramref name="x"/> in place.</summary>
+    public void Step(Span<float> x, Span<float> state, BlockScratch scratch)
+    {
+        Span<float> h = scratch.Normed;
+        Norm1.Apply(x, h);
+        GlaLayer.Step(TimeMix, h, state, scratch.Gla, x);
+        Norm2.Apply(x, h);
+        ChannelMix.Accumulate(h, scratch.Hidden, x);
+    }
+}

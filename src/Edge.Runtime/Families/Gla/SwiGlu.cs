@@ -1,0 +1,54 @@
+using System.Numerics.Tensors;
+using Edge.Kernels;
+using Edge.Packages;
+
+namespace Edge.Families.Gla;
+
+/// <summary>
+/// Lina-Speech's channel mix: <c>[a | b] = p_in(x)</c> (<c>w → 2·⌊4w/3⌋</c>, bias; <c>a</c> the first half),
+/// <c>y = p_out(SiLU(a) ⊙ b)</c> (bias).
+/// </summary>
+internal sealed class SwiGlu
+{
+    private SwiGlu(int width, int hidden, float[] inWeight, float[] inBias, float[] outWeight, float[] outBias)
+    {
+        Width = width;
+        Hidden = hidden;
+        InWeight = inWeight;
+        InBias = inBias;
+        OutWeight = outWeight;
+        OutBias = outBias;
+    }
+
+    public int Width { get; }
+
+    /// <summary>⌊4w/3⌋.</summary>
+    public int Hidden { get; }
+
+    public float[] InWeight { get; }
+    public float[] InBias { get; }
+    public float[] OutWeight { get; }
+    public float[] OutBias { get; }
+
+    /// <summary>Floats a step reads.</summary>
+    public long WeightFloats => InWeight.LongLength + InBias.Length + OutWeight.Length + OutBias.Length;
+
+    /// <summary>Takes <c>{prefix}p_in.*</c> and <c>{prefix}p_out.*</c>.</summary>
+    public static SwiGlu Load(ModelWeights w, string prefix, int width)
+    {
+        int f = width * 4 / 3;
+        return new SwiGlu(width, f, w.Take($"{prefix}p_in.weight", 2 * f, width), w.Take($"{prefix}p_in.bias", 2 * f),
+            w.Take($"{prefix}p_out.weight", width, f), w.Take($"{prefix}p_out.bias", width));
+    }
+
+    /// <summary>Adds <c>p_out(SiLU(a) ⊙ b)</c> to <paramref name="residual"/>; <paramref name="hidden"/> holds 2·⌊4w/3⌋ floats.</summary>
+    public void Accumulate(ReadOnlySpan<float> x, Span<float> hidden, Span<float> residual)
+    {
+        MatVec.MultiplyAddBias(InWeight, x, InBias, hidden);
+        Span<float> a = hidden[..Hidden], b = hidden.Slice(Hidden, Hidden);
+        Silu.Apply(a, a);
+        TensorPrimitives.Multiply(a, b, a);
+        MatVec.MultiplyAccumulate(OutWeight, a, residual);
+        TensorPrimitives.Add(residual, OutBias, residual);
+    }
+}
