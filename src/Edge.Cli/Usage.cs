@@ -9,12 +9,18 @@ internal static class Usage
         edge: run recurrent models token by token with a fixed-size state.
 
         edge info [--json]
-            Processor, cores, SIMD, backends and the families each runs.
-        edge run PKG --input IN.npy --output OUT.npy [--state-in F] [--state-out F] [--backend cpu]
+            Processor, cores, SIMD, backends, the families each runs, and the ONNX Runtime
+            execution providers this build offers.
+        edge run PKG --input IN.npy --output OUT.npy [--state-in F] [--state-out F]
+                 [--backend cpu|onnx] [--ep cpu|cuda|dml] [--profile F]
             Steps the model over IN ([T,F] float32) and writes OUT ([T,O] float32).
             --state-in starts from a saved state; --state-out saves the final one.
-        edge bench PKG [--steps N] [--warmup N] [--backend cpu] [--json]
+            --backend onnx runs the package's ONNX graph; --ep picks the execution provider;
+            --profile reads device-profiles/*.json (provider order, fallback, threads).
+        edge bench PKG [--steps N] [--warmup N] [--backend cpu|onnx] [--ep …] [--profile F]
+                 [--compare] [--json]
             µs per step (p50, p99), steps/s, bytes allocated per step, RSS growth, state bytes.
+            --compare runs the cpu and onnx backends one after the other and prints onnx/cpu.
 
         Exit codes: 0 ok, 2 a problem with the input (the message says what to do), 70 internal error.
 

@@ -53,8 +53,8 @@ public sealed class ProviderTests
         Assert.Equal("onnx:cpu", model.BackendName);
         var notice = Assert.Single(heard);
         Assert.Equal(notice, Assert.Single(((OnnxStepModel)model.StepModel).Notices));
-        Assert.StartsWith($"onnx: execution provider {ep.ShortName()} is unavailable", notice);
-        Assert.EndsWith("falling back to cpu as device profile test-gpu allows.", notice);
+        Assert.StartsWith($"execution provider {ep.ShortName()} is unavailable", notice);
+        Assert.EndsWith("the ONNX backend falls back to cpu as device profile test-gpu allows.", notice);
         using var stream = model.CreateStream();
         stream.Step(new float[3], new float[2]);
     }

@@ -43,7 +43,7 @@ internal static class SessionFactory
             if (!options.AllowFallback || last)
                 throw new EdgeException(EdgeErrorCode.BackendUnavailable,
                     $"{options.Source}: execution provider {ep.ShortName()} is unavailable: {reason}. {Hint(ep)}; or use --ep cpu, or a device profile with \"allow_fallback\": true.");
-            string notice = $"onnx: execution provider {ep.ShortName()} is unavailable ({reason}); falling back to {order[i + 1].ShortName()} as {options.Source} allows.";
+            string notice = $"execution provider {ep.ShortName()} is unavailable ({reason}); the ONNX backend falls back to {order[i + 1].ShortName()} as {options.Source} allows.";
             notices.Add(notice);
             options.Announce?.Invoke(notice);
         }
