@@ -3,7 +3,7 @@ namespace Edge.Cli;
 /// <summary>The help text (the command line is a contract: DESIGN.md lists it).</summary>
 internal static class Usage
 {
-    public const string Commands = "info, run, bench";
+    public const string Commands = "info, run, bench, demo";
 
     public const string Text = """
         edge: run recurrent models token by token with a fixed-size state.
@@ -21,6 +21,9 @@ internal static class Usage
                  [--compare] [--json]
             µs per step (p50, p99), steps/s, bytes allocated per step, RSS growth, state bytes.
             --compare runs the cpu and onnx backends one after the other and prints onnx/cpu.
+
+        edge demo
+            The embedded default models end to end: golden checks, state files, forecast error, speed.
 
         Exit codes: 0 ok, 2 a problem with the input (the message says what to do), 70 internal error.
 

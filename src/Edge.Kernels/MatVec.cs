@@ -17,7 +17,7 @@ public static class MatVec
     public static void Multiply(ReadOnlySpan<float> weights, ReadOnlySpan<float> x, Span<float> y)
     {
         Check(weights, x, y);
-        Core(weights, x, y, accumulate: false);
+        Core(weights, x, y, accumulate: false, SimdPaths.Best);
     }
 
     /// <summary>Computes <c>y = W x + b</c>.</summary>
@@ -30,7 +30,7 @@ public static class MatVec
         Check(weights, x, y);
         if (bias.Length != y.Length) Throw.Length(nameof(bias), y.Length, bias.Length);
         bias.CopyTo(y);
-        Core(weights, x, y, accumulate: true);
+        Core(weights, x, y, accumulate: true, SimdPaths.Best);
     }
 
     /// <summary>Computes <c>y += W x</c>.</summary>
@@ -40,7 +40,14 @@ public static class MatVec
     public static void MultiplyAccumulate(ReadOnlySpan<float> weights, ReadOnlySpan<float> x, Span<float> y)
     {
         Check(weights, x, y);
-        Core(weights, x, y, accumulate: true);
+        Core(weights, x, y, accumulate: true, SimdPaths.Best);
+    }
+
+    /// <summary>As the public Multiply, on a chosen SIMD path, so tests can check every path on one machine.</summary>
+    internal static void Multiply(ReadOnlySpan<float> weights, ReadOnlySpan<float> x, Span<float> y, SimdPath path)
+    {
+        Check(weights, x, y);
+        Core(weights, x, y, accumulate: false, path);
     }
 
     private static void Check(ReadOnlySpan<float> weights, ReadOnlySpan<float> x, Span<float> y)
@@ -51,7 +58,7 @@ public static class MatVec
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Core(ReadOnlySpan<float> weights, ReadOnlySpan<float> x, Span<float> y, bool accumulate)
+    private static void Core(ReadOnlySpan<float> weights, ReadOnlySpan<float> x, Span<float> y, bool accumulate, SimdPath path)
     {
         int rows = y.Length, cols = x.Length;
         if (rows == 0) return;
@@ -65,7 +72,7 @@ public static class MatVec
         ref float yr = ref MemoryMarshal.GetReference(y);
 
         int r = 0;
-        if (Vector512.IsHardwareAccelerated && cols >= Vector512<float>.Count)
+        if (path >= SimdPath.V512 && cols >= Vector512<float>.Count)
         {
             for (; r + 4 <= rows; r += 4)
             {
@@ -74,7 +81,7 @@ public static class MatVec
             }
             for (; r < rows; r++) Store1(ref yr, r, Dot512(ref Unsafe.Add(ref w0, (nint)r * cols), ref xr, cols), accumulate);
         }
-        else if (Vector256.IsHardwareAccelerated && cols >= Vector256<float>.Count)
+        else if (path >= SimdPath.V256 && cols >= Vector256<float>.Count)
         {
             for (; r + 4 <= rows; r += 4)
             {
@@ -83,7 +90,7 @@ public static class MatVec
             }
             for (; r < rows; r++) Store1(ref yr, r, Dot256(ref Unsafe.Add(ref w0, (nint)r * cols), ref xr, cols), accumulate);
         }
-        else if (Vector128.IsHardwareAccelerated && cols >= Vector128<float>.Count)
+        else if (path >= SimdPath.V128 && cols >= Vector128<float>.Count)
         {
             for (; r < rows; r++) Store1(ref yr, r, Dot128(ref Unsafe.Add(ref w0, (nint)r * cols), ref xr, cols), accumulate);
         }

@@ -1,25 +1,26 @@
 using System.Text.Json;
 using Edge.Formats.Npy;
+using Edge.Runtime.Tests.Support;
 
 namespace Edge.Cli.Tests;
 
 /// <summary>The command line's ONNX options: --backend onnx, --ep, --profile, bench --compare, and info's providers.</summary>
 public sealed class OnnxCommandTests : IDisposable
 {
-    private static readonly string Package = Edge.Path("tests", "Edge.Onnx.Tests", "fixtures", "gru-w4-nolbr");
-    private static readonly string Input = System.IO.Path.Combine(Package, "golden", "input.npy");
+    private static readonly string Package = RepoPaths.Fixtures("gru-attention", "lbr-true-w3");
+    private static readonly string Input = Path.Combine(Package, "golden", "input.npy");
     private readonly string _dir = Directory.CreateTempSubdirectory("edge-cli-onnx").FullName;
 
     [Fact]
     public void Run_on_the_onnx_backend_matches_the_cpu_backend_and_the_golden_output()
     {
-        string cpuOut = System.IO.Path.Combine(_dir, "cpu.npy"), onnxOut = System.IO.Path.Combine(_dir, "onnx.npy");
-        var cpu = Edge.Run("run", Package, "--input", Input, "--output", cpuOut);
-        var onnx = Edge.Run("run", Package, "--input", Input, "--output", onnxOut, "--backend", "onnx", "--ep", "cpu");
-        Assert.Equal(0, cpu.Code);
-        Assert.Equal(0, onnx.Code);
-        Assert.Contains("(onnx:cpu)", onnx.Out);
-        var golden = NpyFile.Read(System.IO.Path.Combine(Package, "golden", "output.npy")).Data;
+        string cpuOut = Path.Combine(_dir, "cpu.npy"), onnxOut = Path.Combine(_dir, "onnx.npy");
+        var cpu = CliRunner.Run("run", Package, "--input", Input, "--output", cpuOut);
+        var onnx = CliRunner.Run("run", Package, "--input", Input, "--output", onnxOut, "--backend", "onnx", "--ep", "cpu");
+        Assert.Equal(0, cpu.ExitCode);
+        Assert.Equal(0, onnx.ExitCode);
+        Assert.Contains("(onnx:cpu)", onnx.Stdout);
+        var golden = NpyFile.Read(Path.Combine(Package, "golden", "output.npy")).Data;
         var a = NpyFile.Read(cpuOut).Data;
         var b = NpyFile.Read(onnxOut).Data;
         for (int i = 0; i < golden.Length; i++)
@@ -34,22 +35,22 @@ public sealed class OnnxCommandTests : IDisposable
     [InlineData("dml", "-p:EdgeOnnxRuntime=dml")]
     public void An_execution_provider_this_build_lacks_is_one_line_and_exit_2(string ep, string hint)
     {
-        var r = Edge.Run("run", Package, "--input", Input, "--output", System.IO.Path.Combine(_dir, "x.npy"), "--backend", "onnx", "--ep", ep);
-        Assert.Equal(2, r.Code);
-        Assert.Single(r.Err.TrimEnd().Split('\n'));
-        Assert.StartsWith($"edge: error [BackendUnavailable]: --ep {ep}: execution provider {ep} is unavailable", r.Err);
-        Assert.Contains(hint, r.Err);
-        Assert.False(File.Exists(System.IO.Path.Combine(_dir, "x.npy")));
+        var r = CliRunner.Run("run", Package, "--input", Input, "--output", Path.Combine(_dir, "x.npy"), "--backend", "onnx", "--ep", ep);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Single(r.Stderr.TrimEnd().Split('\n'));
+        Assert.StartsWith($"edge: error [BackendUnavailable]: --ep {ep}: execution provider {ep} is unavailable", r.Stderr);
+        Assert.Contains(hint, r.Stderr);
+        Assert.False(File.Exists(Path.Combine(_dir, "x.npy")));
     }
 
     [Fact]
     public void A_profile_that_allows_fallback_runs_on_the_cpu_and_says_so_once()
     {
-        string profile = Edge.Path("device-profiles", "jetson-orin-cuda.json");
-        var r = Edge.Run("run", Package, "--input", Input, "--output", System.IO.Path.Combine(_dir, "y.npy"), "--backend", "onnx", "--profile", profile);
-        Assert.Equal(0, r.Code);
-        Assert.Contains("(onnx:cpu)", r.Out);
-        string notice = Assert.Single(r.Err.TrimEnd().Split('\n'));
+        string profile = Path.Combine(RepoPaths.Root, "device-profiles", "jetson-orin-cuda.json");
+        var r = CliRunner.Run("run", Package, "--input", Input, "--output", Path.Combine(_dir, "y.npy"), "--backend", "onnx", "--profile", profile);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("(onnx:cpu)", r.Stdout);
+        string notice = Assert.Single(r.Stderr.TrimEnd().Split('\n'));
         Assert.StartsWith("edge: execution provider cuda is unavailable", notice);
         Assert.EndsWith("falls back to cpu as device profile jetson-orin-cuda allows.", notice);
     }
@@ -59,30 +60,30 @@ public sealed class OnnxCommandTests : IDisposable
     [InlineData("--profile", "x.json", "use it with --backend onnx")]
     public void Onnx_options_without_the_onnx_backend_are_usage_errors(string option, string value, string message)
     {
-        var r = Edge.Run("run", Package, "--input", Input, "--output", System.IO.Path.Combine(_dir, "z.npy"), option, value);
-        Assert.Equal(2, r.Code);
-        Assert.Contains(message, r.Err);
+        var r = CliRunner.Run("run", Package, "--input", Input, "--output", Path.Combine(_dir, "z.npy"), option, value);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(message, r.Stderr);
     }
 
     [Fact]
     public void A_bad_profile_is_one_line_naming_the_file()
     {
-        string bad = System.IO.Path.Combine(_dir, "bad.json");
+        string bad = Path.Combine(_dir, "bad.json");
         File.WriteAllText(bad, """{"execution_providers": ["cpu"], "threads": 4}""");
-        var r = Edge.Run("run", Package, "--input", Input, "--output", System.IO.Path.Combine(_dir, "z.npy"), "--backend", "onnx", "--profile", bad);
-        Assert.Equal(2, r.Code);
-        Assert.Contains("unknown key 'threads'", r.Err);
-        Assert.Contains(bad, r.Err);
-        var missing = Edge.Run("run", Package, "--input", Input, "--output", System.IO.Path.Combine(_dir, "z.npy"), "--backend", "onnx", "--profile", "nope.json");
-        Assert.Contains("[FileNotFound]", missing.Err);
+        var r = CliRunner.Run("run", Package, "--input", Input, "--output", Path.Combine(_dir, "z.npy"), "--backend", "onnx", "--profile", bad);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("unknown key 'threads'", r.Stderr);
+        Assert.Contains(bad, r.Stderr);
+        var missing = CliRunner.Run("run", Package, "--input", Input, "--output", Path.Combine(_dir, "z.npy"), "--backend", "onnx", "--profile", "nope.json");
+        Assert.Contains("[FileNotFound]", missing.Stderr);
     }
 
     [Fact]
     public void Bench_compare_prints_both_backends_and_their_ratio()
     {
-        var r = Edge.Run("bench", Package, "--compare", "--steps", "300", "--warmup", "20");
-        Assert.Equal(0, r.Code);
-        var lines = r.Out.Split('\n');
+        var r = CliRunner.Run("bench", Package, "--compare", "--steps", "300", "--warmup", "20");
+        Assert.Equal(0, r.ExitCode);
+        var lines = r.Stdout.Split('\n');
         Assert.Contains(lines, l => l.StartsWith("cpu ", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("onnx:cpu ", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("onnx/cpu ", StringComparison.Ordinal) && l.Contains('x'));
@@ -91,9 +92,9 @@ public sealed class OnnxCommandTests : IDisposable
     [Fact]
     public void Bench_compare_json_has_both_results_and_the_ratio()
     {
-        var r = Edge.Run("bench", Package, "--compare", "--steps", "300", "--warmup", "20", "--json");
-        Assert.Equal(0, r.Code);
-        using var doc = JsonDocument.Parse(r.Out);
+        var r = CliRunner.Run("bench", Package, "--compare", "--steps", "300", "--warmup", "20", "--json");
+        Assert.Equal(0, r.ExitCode);
+        using var doc = JsonDocument.Parse(r.Stdout);
         var root = doc.RootElement;
         Assert.Equal("cpu", root.GetProperty("cpu").GetProperty("backend").GetString());
         Assert.Equal("onnx:cpu", root.GetProperty("onnx").GetProperty("backend").GetString());
@@ -106,30 +107,30 @@ public sealed class OnnxCommandTests : IDisposable
     [Fact]
     public void Bench_compare_with_backend_is_a_usage_error()
     {
-        var r = Edge.Run("bench", Package, "--compare", "--backend", "onnx");
-        Assert.Equal(2, r.Code);
-        Assert.Contains("drop --backend", r.Err);
+        var r = CliRunner.Run("bench", Package, "--compare", "--backend", "onnx");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("drop --backend", r.Stderr);
     }
 
     [Fact]
     public void Bench_on_onnx_reports_zero_bytes_allocated_per_step()
     {
-        var r = Edge.Run("bench", Edge.Path("models", "lstm-stateful"), "--backend", "onnx", "--steps", "2000", "--warmup", "100", "--json");
-        Assert.Equal(0, r.Code);
-        using var doc = JsonDocument.Parse(r.Out);
+        var r = CliRunner.Run("bench", RepoPaths.Models("lstm-stateful"), "--backend", "onnx", "--steps", "2000", "--warmup", "100", "--json");
+        Assert.Equal(0, r.ExitCode);
+        using var doc = JsonDocument.Parse(r.Stdout);
         Assert.Equal(0, doc.RootElement.GetProperty("alloc_bytes_per_step").GetDouble());
     }
 
     [Fact]
     public void Info_lists_the_execution_providers_of_this_build()
     {
-        var text = Edge.Run("info");
-        Assert.Equal(0, text.Code);
-        Assert.Contains("execution providers CPUExecutionProvider", text.Out);
-        Assert.Contains("backend    onnx: available; families gru-attention, onnx-stateful", text.Out);
+        var text = CliRunner.Run("info");
+        Assert.Equal(0, text.ExitCode);
+        Assert.Contains("execution providers CPUExecutionProvider", text.Stdout);
+        Assert.Contains("backend    onnx: available; families gru-attention, onnx-stateful", text.Stdout);
 
-        var json = Edge.Run("info", "--json");
-        using var doc = JsonDocument.Parse(json.Out);
+        var json = CliRunner.Run("info", "--json");
+        using var doc = JsonDocument.Parse(json.Stdout);
         var ort = doc.RootElement.GetProperty("onnx_runtime");
         Assert.Equal("cpu", ort.GetProperty("package").GetString());
         Assert.Contains("CPUExecutionProvider", ort.GetProperty("providers").EnumerateArray().Select(p => p.GetString()));

@@ -1,5 +1,5 @@
 using Edge.Formats.Npy;
-using Edge.Formats.Safetensors;
+using Edge.Runtime.Tests.Support;
 using Edge.Streams;
 
 namespace Edge.Onnx.Tests;
@@ -27,16 +27,5 @@ internal sealed record Golden(NpyArray Input, NpyArray Output, string? FinalStat
     }
 
     /// <summary>The golden final state in the model's layout order.</summary>
-    public float[] FinalState(StateLayout layout)
-    {
-        using var file = SafetensorsFile.Open(FinalStatePath!);
-        var values = new float[layout.TotalLength];
-        foreach (var e in layout.Entries)
-        {
-            Assert.True(file.TryGet(e.Name, out var t), $"golden final state lacks '{e.Name}'");
-            Assert.Equal(e.Length, (int)t.Shape.Aggregate(1L, (a, d) => a * d));
-            file.ReadFloat32(t, values.AsSpan(e.Offset, e.Length));
-        }
-        return values;
-    }
+    public float[] FinalState(EdgeModel model) => GoldenRun.ReadState(model, FinalStatePath!);
 }

@@ -8,7 +8,7 @@ namespace Edge.Onnx.Tests;
 /// <summary>Asking for an execution provider this build or machine lacks: one clear line, or the announced fallback.</summary>
 public sealed class ProviderTests
 {
-    private static readonly string Package = Repo.Full(Path.Combine("tests", "Edge.Onnx.Tests", "fixtures", "gru-w0-lbr"));
+    private static readonly string Package = Repo.Full(Repo.GruW0);
 
     public static TheoryData<ExecutionProvider> Missing()
     {

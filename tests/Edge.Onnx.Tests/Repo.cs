@@ -1,25 +1,29 @@
 using System.Text.Json;
+using Edge.Runtime.Tests.Support;
 
 namespace Edge.Onnx.Tests;
 
-/// <summary>Paths in the repository the tests run from: committed models and fixtures.</summary>
+/// <summary>The committed packages the ONNX tests run: models/, tests/fixtures/ and the lstm-stateful test model.</summary>
 internal static class Repo
 {
-    public static readonly string Root = FindRoot();
+    public static string Root => RepoPaths.Root;
 
-    public static string Models => Path.Combine(Root, "models");
+    public static string LstmStateful => RepoPaths.Models("lstm-stateful");
 
-    public static string Fixtures => Path.Combine(Root, "tests", "Edge.Onnx.Tests", "fixtures");
+    /// <summary>A random-weight gru-attention fixture with step.onnx: 3 inputs, 2 outputs, W = 0.</summary>
+    public static string GruW0 => Path.Combine("tests", "fixtures", "gru-attention", "lbr-false-w0");
 
-    public static string LstmStateful => Path.Combine(Models, "lstm-stateful");
+    /// <summary>A random-weight gru-attention fixture with step.onnx and the attention ring: W = 3.</summary>
+    public static string GruW3 => Path.Combine("tests", "fixtures", "gru-attention", "lbr-true-w3");
 
     /// <summary>
     /// Every committed package of a family Edge implements that carries a step graph (model.json names
-    /// "onnx"): the models under models/ and the fixtures here. onnx-stateful packages are tested apart.
+    /// "onnx"), under models/ and tests/fixtures/*/, relative to the root. onnx-stateful packages are tested apart.
     /// </summary>
     public static IEnumerable<string> StepGraphPackages()
     {
-        foreach (var dir in Directory.GetDirectories(Models).Concat(Directory.GetDirectories(Fixtures)).Order(StringComparer.Ordinal))
+        var fixtures = Directory.GetDirectories(Path.Combine(Root, "tests", "fixtures")).SelectMany(Directory.GetDirectories);
+        foreach (var dir in Directory.GetDirectories(Path.Combine(Root, "models")).Concat(fixtures).Order(StringComparer.Ordinal))
         {
             string json = Path.Combine(dir, "model.json");
             if (!File.Exists(json)) continue;
@@ -31,13 +35,4 @@ internal static class Repo
     }
 
     public static string Full(string relative) => Path.Combine(Root, relative);
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Edge.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("the tests must run inside the repository (no Edge.sln above " + AppContext.BaseDirectory + ")");
-    }
 }

@@ -99,7 +99,7 @@ public sealed class StateTests : IDisposable
     [Fact]
     public void Device_state_gives_the_same_outputs_as_host_state()
     {
-        string package = Path.Combine("tests", "Edge.Onnx.Tests", "fixtures", "gru-w4-nolbr");
+        string package = Repo.GruW3;
         var golden = Golden.Load(package);
         using var host = EdgeModel.Load(Repo.Full(package), new EdgeModelOptions { Backend = TestBackends.Onnx() });
         using var device = EdgeModel.Load(Repo.Full(package), new EdgeModelOptions { Backend = TestBackends.Onnx(forceDeviceState: true) });

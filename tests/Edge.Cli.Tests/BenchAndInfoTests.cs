@@ -1,0 +1,37 @@
+using System.Text.Json;
+using Edge.Runtime.Tests.GruAttention;
+
+namespace Edge.Cli.Tests;
+
+public class BenchAndInfoTests
+{
+    [Fact]
+    public void Bench_json_reports_every_documented_field_and_zero_allocation()
+    {
+        var spec = GruAttentionSpec.Random(51, 3, 16, 1, 8, 2, 0, true);
+        using var pkg = spec.Write();
+        var r = CliRunner.Run("bench", pkg.Folder, "--steps", "20000", "--json");
+        Assert.Equal(0, r.ExitCode);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        var j = doc.RootElement;
+        foreach (var key in new[] { "us_per_step_p50", "us_per_step_p99", "steps_per_s", "alloc_bytes_per_step", "rss_growth_bytes", "state_bytes", "backend", "machine" })
+            Assert.True(j.TryGetProperty(key, out _), $"missing {key}");
+        Assert.Equal(0, j.GetProperty("alloc_bytes_per_step").GetDouble());
+        Assert.Equal((16 + 1 + 1 + 16) * 4, j.GetProperty("state_bytes").GetInt64());
+        Assert.Equal("cpu", j.GetProperty("backend").GetString());
+        Assert.True(j.GetProperty("us_per_step_p50").GetDouble() > 0);
+        Assert.True(j.GetProperty("us_per_step_p99").GetDouble() >= j.GetProperty("us_per_step_p50").GetDouble());
+    }
+
+    [Fact]
+    public void Info_json_names_the_machine_and_the_cpu_backend_families()
+    {
+        var r = CliRunner.Run("info", "--json");
+        Assert.Equal(0, r.ExitCode);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        var m = doc.RootElement.GetProperty("machine");
+        Assert.Equal(Environment.ProcessorCount, m.GetProperty("cores").GetInt32());
+        Assert.Contains(doc.RootElement.GetProperty("backends").EnumerateArray(),
+            b => b.GetProperty("name").GetString() == "cpu" && b.GetProperty("families").EnumerateArray().Any(f => f.GetString() == "gru-attention"));
+    }
+}
