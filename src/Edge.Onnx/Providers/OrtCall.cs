@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Edge.Onnx.Providers;
@@ -6,7 +7,7 @@ namespace Edge.Onnx.Providers;
 /// The one place that turns ONNX Runtime's failures (its exception, a missing native library or entry point)
 /// into <see cref="EdgeException"/> with a one-line message.
 /// </summary>
-internal static class OrtCall
+internal static partial class OrtCall
 {
     public static T Guard<T>(Func<T> call, string doing)
     {
@@ -42,12 +43,22 @@ internal static class OrtCall
         _ => null,
     };
 
-    /// <summary>The first line of a native message, without ONNX Runtime's "[ErrorCode:…]" prefix.</summary>
+    /// <summary>
+    /// The first line of a native message without ONNX Runtime's source location and status prefix
+    /// ("…/provider_bridge_ort.cc:2043 … [ONNXRuntimeError] : 1 : FAIL : "), library paths shortened to file names.
+    /// </summary>
     public static string FirstLine(string message)
     {
         string line = message.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim() ?? "";
-        if (line.StartsWith("[ErrorCode:", StringComparison.Ordinal) && line.IndexOf(']') is int close and > 0)
-            line = line[(close + 1)..].Trim();
-        return line.TrimEnd('.');
+        if (StatusPrefix().Matches(line) is { Count: > 0 } prefixes)
+            line = line[(prefixes[^1].Index + prefixes[^1].Length)..];
+        line = LibraryPath().Replace(line, "$1");
+        return line.Trim().TrimEnd('.');
     }
+
+    [GeneratedRegex(@"(\[ErrorCode:\w+\]|\[ONNXRuntimeError\] : \d+ : \w+ :)\s*")]
+    private static partial Regex StatusPrefix();
+
+    [GeneratedRegex(@"(?:/[^\s/:]+)+/([^\s/:]+\.(?:so|dll|dylib)(?:\.\d+)*)")]
+    private static partial Regex LibraryPath();
 }

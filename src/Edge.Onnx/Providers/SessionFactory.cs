@@ -20,7 +20,8 @@ internal static class SessionFactory
         for (int i = 0; i < order.Count; i++)
         {
             var ep = order[i];
-            string? reason = Unavailable(ep);
+            string? reason = NotInThisBuild(ep);
+            bool inBuild = reason is null;
             SessionOptions? so = null;
             if (reason is null)
             {
@@ -42,7 +43,7 @@ internal static class SessionFactory
             bool last = i == order.Count - 1;
             if (!options.AllowFallback || last)
                 throw new EdgeException(EdgeErrorCode.BackendUnavailable,
-                    $"{options.Source}: execution provider {ep.ShortName()} is unavailable: {reason}. {Hint(ep)}; or use --ep cpu, or a device profile with \"allow_fallback\": true.");
+                    $"{options.Source}: execution provider {ep.ShortName()} is unavailable: {reason}. {Hint(ep, inBuild)}; or use --ep cpu, or a device profile with \"allow_fallback\": true.");
             string notice = $"execution provider {ep.ShortName()} is unavailable ({reason}); the ONNX backend falls back to {order[i + 1].ShortName()} as {options.Source} allows.";
             notices.Add(notice);
             options.Announce?.Invoke(notice);
@@ -70,7 +71,7 @@ internal static class SessionFactory
             switch (ep)
             {
                 case ExecutionProvider.Cuda:
-                    so.AppendExecutionProvider_CUDA(o.DeviceId);
+                    AppendCuda(so, o.DeviceId);
                     break;
                 case ExecutionProvider.Dml:
                     // DirectML requires these two (ONNX Runtime's DirectML documentation).
@@ -88,8 +89,21 @@ internal static class SessionFactory
         }
     }
 
+    // TF32 matrix products (ONNX Runtime's CUDA default on Ampere and later) round to 10 bits of mantissa;
+    // the ONNX backend must agree with the CPU backend to 1e-4, so steps run in full float32.
+    private static void AppendCuda(SessionOptions so, int deviceId)
+    {
+        using var cuda = new OrtCUDAProviderOptions();
+        cuda.UpdateOptions(new Dictionary<string, string>
+        {
+            ["device_id"] = deviceId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["use_tf32"] = "0",
+        });
+        so.AppendExecutionProvider_CUDA(cuda);
+    }
+
     /// <summary>Why the loaded ONNX Runtime cannot offer <paramref name="ep"/> at all, or null when it lists it.</summary>
-    private static string? Unavailable(ExecutionProvider ep)
+    private static string? NotInThisBuild(ExecutionProvider ep)
     {
         if (ep == ExecutionProvider.Cpu) return null;
         var offered = ExecutionProviders.Available();
@@ -98,10 +112,13 @@ internal static class SessionFactory
         return $"{os}this build of edge uses the {ExecutionProviders.BuildFlavour} ONNX Runtime package, which offers {string.Join(", ", offered.Select(Short))}";
     }
 
-    private static string Hint(ExecutionProvider ep) => ep switch
+    // What to do: get a build that has the provider, or, when this build has it, the device and libraries it needs.
+    private static string Hint(ExecutionProvider ep, bool inBuild) => (ep, inBuild) switch
     {
-        ExecutionProvider.Cuda => "CUDA needs edge built with -p:EdgeOnnxRuntime=cuda (Microsoft.ML.OnnxRuntime.Gpu.Linux) on Linux with an NVIDIA GPU, CUDA 12 and cuDNN 9",
-        ExecutionProvider.Dml => "DirectML needs edge built with -p:EdgeOnnxRuntime=dml (Microsoft.ML.OnnxRuntime.DirectML) on Windows with a DirectX 12 GPU",
+        (ExecutionProvider.Cuda, false) => "CUDA needs edge built with -p:EdgeOnnxRuntime=cuda (Microsoft.ML.OnnxRuntime.Gpu.Linux, linux-x64)",
+        (ExecutionProvider.Cuda, true) => "CUDA needs an NVIDIA GPU with its driver (nvidia-smi lists it) and the CUDA 13 and cuDNN 9 libraries on the library path",
+        (ExecutionProvider.Dml, false) => "DirectML needs edge built with -p:EdgeOnnxRuntime=dml (Microsoft.ML.OnnxRuntime.DirectML) on Windows",
+        (ExecutionProvider.Dml, true) => "DirectML needs a DirectX 12 GPU and driver",
         _ => "the CPU provider is in every build; reinstall edge",
     };
 
