@@ -52,7 +52,7 @@ internal static class SessionFactory
     }
 
     /// <summary>Session options for one provider with the thread settings; the caller owns the result.</summary>
-    public static SessionOptions CreateOptions(ExecutionProvider ep, OnnxBackendOptions o, bool optimize = true)
+    private static SessionOptions CreateOptions(ExecutionProvider ep, OnnxBackendOptions o, bool optimize)
     {
         QuietNativeLog();
         var so = new SessionOptions();
