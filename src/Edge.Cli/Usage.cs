@@ -9,15 +9,21 @@ internal static class Usage
         edge: run recurrent models token by token with a fixed-size state.
 
         edge info [--json]
-            Processor, cores, SIMD, backends and the families each runs.
-        edge run PKG --input IN.npy --output OUT.npy [--state-in F] [--state-out F] [--backend cpu]
+            Processor, cores, SIMD, backends, the families each runs, and the ONNX Runtime
+            execution providers this build offers.
+        edge run PKG --input IN.npy --output OUT.npy [--state-in F] [--state-out F]
+                 [--backend cpu|onnx] [--ep cpu|cuda|dml] [--profile F]
             Steps the model over IN ([T,F] float32) and writes OUT ([T,O] float32).
             --state-in starts from a saved state; --state-out saves the final one.
+            --backend onnx runs the package's ONNX graph; --ep picks the execution provider;
+            --profile reads device-profiles/*.json (provider order, fallback, threads).
             gla-tts: IN holds audio token ids [T] or [T, n_quant] (int32/int64), OUT the logits
             [T, n_quant·(n_codebook+3)]; --text "…" (required) conditions them, --voice F starts from a
             voice, --voice-out F saves the memory after the run as a voice (run it over a reference clip's codes).
-        edge bench PKG [--steps N] [--warmup N] [--backend cpu] [--json]
+        edge bench PKG [--steps N] [--warmup N] [--backend cpu|onnx] [--ep …] [--profile F]
+                 [--compare] [--json]
             µs per step (p50, p99), steps/s, bytes allocated per step, RSS growth, state bytes.
+            --compare runs the cpu and onnx backends one after the other and prints onnx/cpu.
         edge bench PKG --vs-transformer [--lengths 1000,10000,100000] [--window N] [--warmup S] [--plot OUT.png] [--json]
             An aaren model against a causal Transformer of the same sizes with a growing KV cache:
             µs per step (median and mean over the N=1000 steps before each length) and state/cache

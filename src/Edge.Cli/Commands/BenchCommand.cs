@@ -1,4 +1,5 @@
 using System.Globalization;
+using Edge.Backends;
 using Edge.Cli.Arguments;
 using Edge.Diagnostics;
 using Edge.Families.Gla;
@@ -7,15 +8,15 @@ using Edge.Streams;
 namespace Edge.Cli.Commands;
 
 /// <summary>
-/// <c>edge bench PKG [--steps N] [--warmup N] [--backend …] [--json]</c>, or <c>edge bench --gla-release</c>, and with
-/// <c>--vs-transformer</c> the constant-memory comparison (<see cref="VsTransformerBench"/>).
+/// <c>edge bench PKG [--steps N] [--warmup N] [--backend …] [--ep …] [--profile F] [--compare] [--json]</c>, or
+/// <c>edge bench --gla-release</c>, and with <c>--vs-transformer</c> the constant-memory comparison (<see cref="VsTransformerBench"/>).
 /// </summary>
 internal static class BenchCommand
 {
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var a = ParsedArguments.Parse("bench", args, ["--steps", "--warmup", "--backend", "--ep", "--lengths", "--window", "--plot"],
-            ["--json", "--gla-release", "--vs-transformer"]);
+        var a = ParsedArguments.Parse("bench", args, ["--steps", "--warmup", "--lengths", "--window", "--plot", .. BackendChoice.Options],
+            ["--json", "--compare", "--gla-release", "--vs-transformer"]);
         if (a.Flag("--gla-release")) return GlaRelease(a, stdout, stderr);
         string pkg = a.Positional(0, "PKG (a model package folder or zip)");
         a.ExpectPositionals(1);
@@ -26,12 +27,12 @@ internal static class BenchCommand
         }
         long steps = a.Long("--steps", 100_000, 1, 1_000_000_000);
         int warmup = (int)a.Long("--warmup", 2000, 0, 10_000_000);
-        var backend = BackendChoice.From(a);
         bool json = a.Flag("--json");
+        if (a.Flag("--compare")) return Compare(a, pkg, steps, warmup, json, stdout, stderr);
 
+        var backend = BackendChoice.From(a, stderr);
         using var model = EdgeModel.Load(pkg, new EdgeModelOptions { Backend = backend });
-        var bar = new ProgressBar(stderr, "bench", !json);
-        var r = StepBenchmark.Run(model, steps, warmup, bar.Report);
+        var r = StepBenchmark.Run(model, steps, warmup, new ProgressBar(stderr, "bench", !json).Report);
         if (json)
         {
             stdout.WriteLine(JsonOutput.Serialize(r));
@@ -75,4 +76,42 @@ internal static class BenchCommand
         stdout.WriteLine(string.Create(c, $"load avg     {r.LoadAverage:F2} (other work on the machine lowers every figure above)"));
         return 0;
     }
+
+    // The CPU and ONNX backends on the same package, one after the other in this process, and their ratio.
+    private static int Compare(ParsedArguments a, string pkg, long steps, int warmup, bool json, TextWriter stdout, TextWriter stderr)
+    {
+        if (a.Value("--backend") is not null) throw new UsageException("bench: --compare runs both the cpu and the onnx backend; drop --backend (--ep and --profile choose the ONNX side).");
+        var onnx = BackendChoice.Onnx(a, stderr);
+        var cpu = Measure(pkg, CpuBackend.Instance, steps, warmup, json, stderr, out string family);
+        var other = Measure(pkg, onnx, steps, warmup, json, stderr, out _);
+        var ratio = new BenchRatio(other.UsPerStepP50 / cpu.UsPerStepP50, other.UsPerStepP99 / cpu.UsPerStepP99, other.StepsPerSecond / cpu.StepsPerSecond);
+        if (json)
+        {
+            stdout.WriteLine(JsonOutput.Serialize(new BenchComparison(pkg, family, cpu.Machine, steps, cpu, other, ratio)));
+            return 0;
+        }
+        var c = CultureInfo.InvariantCulture;
+        stdout.WriteLine($"model      {pkg} ({family})");
+        stdout.WriteLine($"machine    {cpu.Machine}");
+        stdout.WriteLine(string.Create(c, $"steps      {steps:N0} per backend, after {warmup:N0} warm-up steps, one process"));
+        stdout.WriteLine();
+        stdout.WriteLine("backend     µs/step p50   µs/step p99      steps/s   alloc B/step   RSS growth B");
+        foreach (var r in new[] { cpu, other })
+            stdout.WriteLine(string.Create(c, $"{r.Backend,-10} {r.UsPerStepP50,12:F2} {r.UsPerStepP99,13:F2} {r.StepsPerSecond,12:N0} {r.AllocBytesPerStep,14:F3} {r.RssGrowthBytes,14:N0}"));
+        stdout.WriteLine(string.Create(c, $"{"onnx/cpu",-10} {ratio.UsPerStepP50,11:F2}x {ratio.UsPerStepP99,12:F2}x {ratio.StepsPerSecond,11:F2}x"));
+        return 0;
+    }
+
+    private static StepBenchmarkResult Measure(string pkg, IBackend backend, long steps, int warmup, bool json, TextWriter stderr, out string family)
+    {
+        using var model = EdgeModel.Load(pkg, new EdgeModelOptions { Backend = backend });
+        family = model.Family;
+        return StepBenchmark.Run(model, steps, warmup, new ProgressBar(stderr, $"bench {backend.Name}", !json).Report);
+    }
+
+    /// <summary><c>--compare --json</c>: both results and the ratio ONNX over CPU (above 1: ONNX takes longer per step).</summary>
+    private sealed record BenchComparison(string Model, string Family, string Machine, long Steps, StepBenchmarkResult Cpu, StepBenchmarkResult Onnx, BenchRatio Ratio);
+
+    /// <summary>ONNX divided by CPU, for per-step latency and for throughput.</summary>
+    private sealed record BenchRatio(double UsPerStepP50, double UsPerStepP99, double StepsPerSecond);
 }

@@ -17,7 +17,7 @@ internal static class ForecastCommand
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var a = ParsedArguments.Parse("forecast", args,
-            ["--csv", "--column", "--time-column", "--horizon", "--holdout", "--missing", "--plot", "--backend", "--ep"], ["--json"]);
+            ["--csv", "--column", "--time-column", "--horizon", "--holdout", "--missing", "--plot", .. BackendChoice.Options], ["--json"]);
         string pkg = a.Positional(0, "PKG (a model package folder or zip)");
         a.ExpectPositionals(1);
         string csvPath = a.Required("--csv");
@@ -26,7 +26,7 @@ internal static class ForecastCommand
         if (plot is not null && !plot.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
             throw new UsageException($"forecast: --plot writes a PNG; name a file ending in .png, got '{plot}'.");
         bool json = a.Flag("--json");
-        var backend = BackendChoice.From(a);
+        var backend = BackendChoice.From(a, stderr);
 
         using var model = EdgeModel.Load(pkg, new EdgeModelOptions { Backend = backend });
         var spec = ForecastSpec.For(model.Package, model.InputSize);

@@ -1,6 +1,8 @@
 using Edge.Backends;
 using Edge.Cli.Arguments;
 using Edge.Diagnostics;
+using Edge.Onnx.OnnxStateful;
+using Edge.Onnx.Providers;
 
 namespace Edge.Cli.Commands;
 
@@ -12,13 +14,15 @@ internal static class InfoCommand
         var a = ParsedArguments.Parse("info", args, [], ["--json"]);
         a.ExpectPositionals(0);
         var m = MachineInfo.Current();
+        var ort = OnnxRuntimeInfo.Read();
         var backends = new[]
         {
-            new BackendInfo("cpu", true, CpuBackend.Families, ["simd"]),
+            new BackendInfo("cpu", true, CpuBackend.Families, ["simd"], null),
+            new BackendInfo("onnx", ort.Error is null, [.. CpuBackend.Families, OnnxStatefulFamily.Name], ort.Providers, ort.Error),
         };
         if (a.Flag("--json"))
         {
-            stdout.WriteLine(JsonOutput.Serialize(new { machine = m, backends }));
+            stdout.WriteLine(JsonOutput.Serialize(new { machine = m, backends, onnx_runtime = ort }));
             return 0;
         }
         stdout.WriteLine($"cpu        {m.Cpu}");
@@ -26,10 +30,29 @@ internal static class InfoCommand
         stdout.WriteLine($"arch       {m.Architecture}, {m.VectorBits}-bit vectors, {string.Join(' ', m.Isa)}");
         stdout.WriteLine($"os         {m.Os}");
         stdout.WriteLine($"runtime    {m.Runtime}");
+        stdout.WriteLine(ort.Error is null
+            ? $"onnx       ONNX Runtime {ort.Version} ({ort.Package} package); execution providers {string.Join(", ", ort.Providers)}"
+            : $"onnx       not available: {ort.Error}");
         foreach (var b in backends)
             stdout.WriteLine($"backend    {b.Name}: {(b.Available ? "available" : "not available")}; families {string.Join(", ", b.Families)}; {string.Join(", ", b.Providers)}");
         return 0;
     }
 
-    private sealed record BackendInfo(string Name, bool Available, IReadOnlyList<string> Families, IReadOnlyList<string> Providers);
+    private sealed record BackendInfo(string Name, bool Available, IReadOnlyList<string> Families, IReadOnlyList<string> Providers, string? Error);
+
+    /// <summary>The loaded ONNX Runtime: version, which package this build uses (cpu, cuda, dml) and the execution providers it offers.</summary>
+    private sealed record OnnxRuntimeInfo(string? Version, string Package, IReadOnlyList<string> Providers, string? Error)
+    {
+        public static OnnxRuntimeInfo Read()
+        {
+            try
+            {
+                return new OnnxRuntimeInfo(ExecutionProviders.OrtVersion(), ExecutionProviders.BuildFlavour, ExecutionProviders.Available(), null);
+            }
+            catch (EdgeException e)
+            {
+                return new OnnxRuntimeInfo(null, ExecutionProviders.BuildFlavour, [], e.Message);
+            }
+        }
+    }
 }

@@ -4,17 +4,17 @@ using Edge.Streams;
 
 namespace Edge.Cli.Commands;
 
-/// <summary><c>edge run PKG --input IN.npy --output OUT.npy [--state-in F] [--state-out F] [--text "…"] [--voice F] [--voice-out F]</c>.</summary>
+/// <summary><c>edge run PKG --input IN.npy --output OUT.npy [--state-in F] [--state-out F] [--backend cpu|onnx] [--ep …] [--profile F] [--text "…"] [--voice F] [--voice-out F]</c>.</summary>
 internal static class RunCommand
 {
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var a = ParsedArguments.Parse("run", args, ["--input", "--output", "--state-in", "--state-out", "--backend", "--ep", "--text", "--voice", "--voice-out"], []);
+        var a = ParsedArguments.Parse("run", args, ["--input", "--output", "--state-in", "--state-out", "--text", "--voice", "--voice-out", .. BackendChoice.Options], []);
         string pkg = a.Positional(0, "PKG (a model package folder or zip)");
         a.ExpectPositionals(1);
         string inputPath = a.Required("--input");
         string outputPath = a.Required("--output");
-        var backend = BackendChoice.From(a);
+        var backend = BackendChoice.From(a, stderr);
 
         var input = NpyFile.Read(inputPath);
         using var model = EdgeModel.Load(pkg, new EdgeModelOptions { Backend = backend });

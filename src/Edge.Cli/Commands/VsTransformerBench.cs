@@ -22,7 +22,7 @@ internal static class VsTransformerBench
         string? plot = a.Value("--plot");
         if (plot is not null && !plot.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
             throw new UsageException($"bench: --plot writes a PNG; name a file ending in .png, got '{plot}'.");
-        var backend = BackendChoice.From(a);
+        var backend = BackendChoice.From(a, stderr);
         bool json = a.Flag("--json");
 
         using var model = EdgeModel.Load(pkg, new EdgeModelOptions { Backend = backend });

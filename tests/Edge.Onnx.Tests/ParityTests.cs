@@ -1,0 +1,49 @@
+using Edge.Streams;
+
+namespace Edge.Onnx.Tests;
+
+/// <summary>
+/// Every committed package with a step graph: the ONNX backend (CPU provider) and the CPU backend agree
+/// to 1e-4 on the golden input, and both match the golden output and final state the reference computed.
+/// </summary>
+[Trait("Category", "Parity")]
+public sealed class ParityTests
+{
+    public const float Tolerance = 1e-4f;
+
+    public static TheoryData<string> Packages() => new(Repo.StepGraphPackages());
+
+    [Fact]
+    public void The_scan_finds_the_step_graph_fixtures()
+    {
+        var found = Repo.StepGraphPackages().ToList();
+        Assert.Contains(Repo.GruW0, found);
+        Assert.Contains(Repo.GruW3, found);
+    }
+
+    [Theory]
+    [MemberData(nameof(Packages))]
+    public void Onnx_and_cpu_agree_and_match_the_golden_run(string package)
+    {
+        Assert.True(Golden.Exists(package), $"{package} has step.onnx but no golden/ run to check it against");
+        var golden = Golden.Load(package);
+        using var cpu = EdgeModel.Load(Repo.Full(package));
+        using var onnx = EdgeModel.Load(Repo.Full(package), new EdgeModelOptions { Backend = TestBackends.Onnx() });
+        Assert.StartsWith("onnx:", onnx.BackendName);
+
+        using var cpuStream = cpu.CreateStream();
+        using var onnxStream = onnx.CreateStream();
+        var cpuOut = golden.Run(cpu, cpuStream);
+        var onnxOut = golden.Run(onnx, onnxStream);
+
+        Close.All(cpuOut, onnxOut, Tolerance, Tolerance, $"{package}: onnx vs cpu output");
+        Close.All(golden.Output.Data, cpuOut, Tolerance, Tolerance, $"{package}: cpu vs golden output");
+        Close.All(golden.Output.Data, onnxOut, Tolerance, Tolerance, $"{package}: onnx vs golden output");
+
+        var cpuState = cpuStream.Snapshot().Values;
+        var onnxState = onnxStream.Snapshot().Values;
+        Close.All(cpuState, onnxState, Tolerance, Tolerance, $"{package}: onnx vs cpu final state");
+        if (golden.FinalStatePath is not null)
+            Close.All(golden.FinalState(onnx), onnxState, Tolerance, Tolerance, $"{package}: onnx vs golden final state");
+    }
+}
