@@ -40,10 +40,13 @@ public sealed class ParityTests
         Close.All(golden.Output.Data, cpuOut, Tolerance, Tolerance, $"{package}: cpu vs golden output");
         Close.All(golden.Output.Data, onnxOut, Tolerance, Tolerance, $"{package}: onnx vs golden output");
 
+        // With scores in the thousands, a float32 score error of |s|·6e-8 scales aaren's c and a (not a/c) by
+        // up to 1e-3 between two correct float32 implementations: tests/fixtures/aaren/README.md advises 1e-2.
+        float stateRtol = package.Replace('\\', '/').EndsWith("aaren/large-scores", StringComparison.Ordinal) ? 1e-2f : Tolerance;
         var cpuState = cpuStream.Snapshot().Values;
         var onnxState = onnxStream.Snapshot().Values;
-        Close.All(cpuState, onnxState, Tolerance, Tolerance, $"{package}: onnx vs cpu final state");
+        Close.All(cpuState, onnxState, Tolerance, stateRtol, $"{package}: onnx vs cpu final state");
         if (golden.FinalStatePath is not null)
-            Close.All(golden.FinalState(onnx), onnxState, Tolerance, Tolerance, $"{package}: onnx vs golden final state");
+            Close.All(golden.FinalState(onnx), onnxState, Tolerance, stateRtol, $"{package}: onnx vs golden final state");
     }
 }
