@@ -2,7 +2,7 @@ namespace Edge.Diagnostics;
 
 /// <summary>One length of <see cref="ConstantMemoryBenchmark"/>: time per step around it and memory held at it, for both models.</summary>
 /// <param name="Steps">Steps run so far (the sequence length).</param>
-/// <param name="AarenUsPerStep">Aaren: median µs per step over the window of steps ending here.</param>
+/// <param name="AarenUsPerStep">Aaren: median µs per step over the window of steps ending here (ten rounds, each from the state at the window's start).</param>
 /// <param name="AarenUsPerStepMean">Aaren: mean µs per step over the same window (sensitive to other load on the machine).</param>
 /// <param name="AarenStateBytes">Aaren: bytes of state per stream (the same at every length).</param>
 /// <param name="TransformerUsPerStep">Transformer: median µs per step over the same window.</param>
