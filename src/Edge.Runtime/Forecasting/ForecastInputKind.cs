@@ -9,4 +9,6 @@ public enum ForecastInputKind
     Sin,
     /// <summary><c>cos(2π · phase)</c> of a calendar clock.</summary>
     Cos,
+    /// <summary>The value <c>|offset|</c> rows before (offset &lt; 0): <c>y[t + offset]</c>, or <c>y[t]</c> while <c>t + offset &lt; 0</c>.</summary>
+    Lag,
 }

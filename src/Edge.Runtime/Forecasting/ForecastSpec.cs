@@ -15,14 +15,15 @@ namespace Edge.Forecasting;
 /// <param name="TimeFormat">.NET custom format of the timestamps ("yyyyMMdd"); ISO 8601 when null.</param>
 /// <param name="Target">What the model's first output predicts.</param>
 /// <param name="Season">Rows per season, for the default horizon, plots and the seasonal-naive baseline.</param>
+/// <param name="BaseInput">Target delta: the input the output is added to (the value by default; a lag for a seasonal difference).</param>
 public sealed record ForecastSpec(
-    IReadOnlyList<ForecastInput> Inputs, string? ValueColumn, string? TimeColumn, string? TimeFormat, ForecastTarget Target, int? Season)
+    IReadOnlyList<ForecastInput> Inputs, string? ValueColumn, string? TimeColumn, string? TimeFormat, ForecastTarget Target, int? Season, int BaseInput)
 {
     /// <summary>The model input that holds the value.</summary>
     public int ValueInput => Inputs.Select((x, i) => (x, i)).First(p => p.x.Kind == ForecastInputKind.Value).i;
 
     /// <summary>True when some input's phase counts time, so the CSV must have a time column.</summary>
-    public bool NeedsTime => Inputs.Any(x => x.Kind != ForecastInputKind.Value && x.Clock == ForecastClock.Time);
+    public bool NeedsTime => Inputs.Any(x => x.Kind is ForecastInputKind.Sin or ForecastInputKind.Cos && x.Clock == ForecastClock.Time);
 
     /// <summary>Reads the package's forecast object, checked against the model's input count.</summary>
     public static ForecastSpec For(ModelPackage package, int inputSize)
@@ -31,7 +32,7 @@ public sealed record ForecastSpec(
         {
             Fail.If(inputSize != 1, EdgeErrorCode.InvalidPackage,
                 $"{package.Path}: the model takes {inputSize} inputs per step but model.json has no \"forecast\" object saying how to build them from a CSV; add one (see the aaren README).");
-            return new ForecastSpec([new ForecastInput(ForecastInputKind.Value, ForecastClock.Row, 1, 0, default)], null, null, null, ForecastTarget.Delta, null);
+            return new ForecastSpec([ForecastInput.Value], null, null, null, ForecastTarget.Delta, null, 0);
         }
         string where = $"{package.Path}/model.json forecast";
         var c = new ModelConfig(block, where);
@@ -40,6 +41,7 @@ public sealed record ForecastSpec(
         string? timeFormat = c.Has("time_format") ? c.String("time_format") : null;
         var target = c.StringOr("target", "delta", "delta", "value") == "value" ? ForecastTarget.Value : ForecastTarget.Delta;
         int? season = c.Has("season") ? c.Int("season", 1, 1 << 24) : null;
+        int? baseInput = c.Has("base_input") ? c.Int("base_input", 0, 1 << 16) : null;
         var items = c.Element("inputs");
         Fail.If(items.ValueKind != JsonValueKind.Array, EdgeErrorCode.InvalidPackage, $"{where}: 'inputs' must be an array with one entry per model input.");
         c.EnsureNoUnknownKeys();
@@ -53,18 +55,27 @@ public sealed record ForecastSpec(
         }
         Fail.If(inputs.Count != inputSize, EdgeErrorCode.InvalidPackage, $"{where}: 'inputs' lists {inputs.Count} columns but the model takes {inputSize} per step.");
         Fail.If(inputs.Count(x => x.Kind == ForecastInputKind.Value) != 1, EdgeErrorCode.InvalidPackage, $"{where}: exactly one input must have kind \"value\".");
-        var spec = new ForecastSpec(inputs, valueColumn, timeColumn, timeFormat, target, season);
+        int valueInput = inputs.FindIndex(x => x.Kind == ForecastInputKind.Value);
+        Fail.If(baseInput is { } b && (b >= inputs.Count || inputs[b].Kind is not (ForecastInputKind.Value or ForecastInputKind.Lag)), EdgeErrorCode.InvalidPackage,
+            $"{where}: 'base_input' {baseInput} must index a \"value\" or \"lag\" input.");
+        var spec = new ForecastSpec(inputs, valueColumn, timeColumn, timeFormat, target, season, baseInput ?? valueInput);
         Fail.If(spec.NeedsTime && timeColumn is null, EdgeErrorCode.InvalidPackage, $"{where}: an input uses clock \"time\", so 'time_column' must name the CSV's time column.");
         return spec;
     }
 
     private static ForecastInput ReadInput(ModelConfig c, string where)
     {
-        string kind = c.String("kind", "value", "sin", "cos");
+        string kind = c.String("kind", "value", "lag", "sin", "cos");
         if (kind == "value")
         {
             c.EnsureNoUnknownKeys();
-            return new ForecastInput(ForecastInputKind.Value, ForecastClock.Row, 1, 0, default);
+            return ForecastInput.Value;
+        }
+        if (kind == "lag")
+        {
+            int offset = c.Int("offset", -(1 << 24), -1);
+            c.EnsureNoUnknownKeys();
+            return ForecastInput.Lag(offset);
         }
         string clock = c.String("clock", "row", "time");
         double period = Number(c.Element("period"), where, "period");

@@ -5,9 +5,10 @@ namespace Edge.Forecasting;
 /// <summary>
 /// The multi-step forecast, as models/aaren-reference/forecasting.py's <c>forecast</c> defines it: run the model
 /// over the history rows from the initial state (one step ahead), then for h = 1..H take
-/// <c>ŷ_{T+h} = v + output</c> (target delta; <c>output</c> for target value), where v is the value of the row
-/// just fed, and feed <c>[ŷ_{T+h}, calendar inputs of row T+h]</c> as the next row: each prediction is fed back
-/// as the next step's observation, in float32.
+/// <c>ŷ_{T+h} = row[base] + output</c> (target delta; <c>output</c> for target value), where row is the row just
+/// fed and base its value or lag input, and feed row T+h with its value replaced by <c>ŷ_{T+h}</c> (its lags
+/// and calendar inputs are known) as the next row: each prediction is fed back as the next step's
+/// observation, in float32.
 /// </summary>
 public static class Forecaster
 {
@@ -26,7 +27,8 @@ public static class Forecaster
         Fail.If(spec.NeedsTime && (times is null || times.Count < Math.Min(t, 2)), EdgeErrorCode.InvalidInput,
             "this model's calendar inputs count time, so every history row needs a timestamp (and two to extend past the data).");
         var rowTimes = times is null ? null : ExtendTimes(times, t + horizon);
-        int valueAt = spec.ValueInput;
+        var series = new float[t + horizon];   // the values as fed: observed, then predicted (lags read it)
+        for (int r = 0; r < t; r++) series[r] = (float)history[r];
 
         using var stream = model.CreateStream();
         var row = new float[f];
@@ -35,31 +37,34 @@ public static class Forecaster
         oneStep[0] = float.NaN;
         for (int r = 0; r < t; r++)
         {
-            Fill(spec, row, r, rowTimes, (float)history[r]);
+            Fill(spec, row, r, rowTimes, series);
             stream.Step(row, output);
-            if (r + 1 < t) oneStep[r + 1] = Next(spec, row[valueAt], output[0]);
+            if (r + 1 < t) oneStep[r + 1] = Next(spec, row, output[0]);
         }
         var forecast = new float[horizon];
-        float value = row[valueAt];
         for (int h = 0; h < horizon; h++)
         {
-            value = Next(spec, value, output[0]);
-            forecast[h] = value;
+            forecast[h] = series[t + h] = Next(spec, row, output[0]);
             if (h + 1 == horizon) break;
-            Fill(spec, row, t + h, rowTimes, value);
+            Fill(spec, row, t + h, rowTimes, series);
             stream.Step(row, output);
         }
         return new ForecastRun(forecast, oneStep, rowTimes?[t..(t + horizon)]);
     }
 
-    private static float Next(ForecastSpec spec, float value, float output) => spec.Target == ForecastTarget.Delta ? value + output : output;
+    private static float Next(ForecastSpec spec, float[] row, float output) => spec.Target == ForecastTarget.Delta ? row[spec.BaseInput] + output : output;
 
-    private static void Fill(ForecastSpec spec, float[] row, int r, DateTime[]? times, float value)
+    private static void Fill(ForecastSpec spec, float[] row, int r, DateTime[]? times, float[] series)
     {
         for (int i = 0; i < row.Length; i++)
         {
             var input = spec.Inputs[i];
-            row[i] = input.Kind == ForecastInputKind.Value ? value : input.Compute(r, times is null ? default : times[r]);
+            row[i] = input.Kind switch
+            {
+                ForecastInputKind.Value => series[r],
+                ForecastInputKind.Lag => r + input.Offset >= 0 ? series[r + input.Offset] : series[r],
+                _ => input.Compute(r, times is null ? default : times[r]),
+            };
         }
     }
 
