@@ -33,7 +33,7 @@ internal static class Usage
             Streams all CSV rows but the last N (--holdout, default the horizon) through the model one step
             ahead, forecasts N steps by feeding each prediction back, prints it with the MAE against the
             held-out rows, and with --plot draws history, forecast and truth. model.json's "forecast" object
-            says how rows become inputs (value, calendar sin/cos); empty cells are interpolated by default.
+            says how rows become inputs (value, lags, calendar sin/cos); empty cells are interpolated by default.
         edge bench --gla-release [--steps N] [--json]
             gla-tts at release size (d 1024, 6+6 GLA blocks, 4096 codes, random weights made in memory):
             decoder tokens/s, real-time factor at 75 tokens/s, measured memory bandwidth and the roofline.
