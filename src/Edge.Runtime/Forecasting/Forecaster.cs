@@ -52,6 +52,38 @@ public static class Forecaster
         return new ForecastRun(forecast, oneStep, rowTimes?[t..(t + horizon)]);
     }
 
+    /// <summary>
+    /// The same procedure on input rows already built (forecasting.py's <c>forecast(model, history, future, base_col)</c>):
+    /// <paramref name="history"/> <c>[T, F]</c> rows fed as they are, <paramref name="future"/> <c>[H, F]</c> rows whose
+    /// value input is replaced by each prediction before it is fed. Returns the H forecasts.
+    /// </summary>
+    public static float[] RunRows(EdgeModel model, ReadOnlySpan<float> history, ReadOnlySpan<float> future, int valueInput = 0, int baseInput = 0,
+        ForecastTarget target = ForecastTarget.Delta)
+    {
+        int f = model.InputSize;
+        Fail.If(history.Length == 0 || history.Length % f != 0 || future.Length % f != 0, EdgeErrorCode.InvalidInput,
+            $"history and future must be whole rows of {f} inputs, and the history must not be empty.");
+        int horizon = future.Length / f;
+        using var stream = model.CreateStream();
+        var output = new float[model.OutputSize];
+        var row = new float[f];
+        for (int r = 0; r < history.Length / f; r++)
+        {
+            history.Slice(r * f, f).CopyTo(row);
+            stream.Step(row, output);
+        }
+        var forecast = new float[horizon];
+        for (int h = 0; h < horizon; h++)
+        {
+            forecast[h] = target == ForecastTarget.Delta ? row[baseInput] + output[0] : output[0];
+            if (h + 1 == horizon) break;
+            future.Slice(h * f, f).CopyTo(row);
+            row[valueInput] = forecast[h];
+            stream.Step(row, output);
+        }
+        return forecast;
+    }
+
     private static float Next(ForecastSpec spec, float[] row, float output) => spec.Target == ForecastTarget.Delta ? row[spec.BaseInput] + output : output;
 
     private static void Fill(ForecastSpec spec, float[] row, int r, DateTime[]? times, float[] series)

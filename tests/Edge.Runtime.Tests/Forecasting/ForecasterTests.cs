@@ -42,6 +42,11 @@ public sealed class ForecasterTests
         }
         Assert.True(float.IsNaN(run.OneStep[0]));
         Assert.Equal(t, run.OneStep.Length);
+
+        // The same forecast from rows built beforehand (the packages' forecast/*.npy examples), value column NaN.
+        var historyRows = Enumerable.Range(0, t).SelectMany(i => Row((float)history[i], times[i])).ToArray();
+        var futureRows = Enumerable.Range(0, horizon).SelectMany(h => Row(float.NaN, start.AddDays(7 * (t + h)))).ToArray();
+        Assert.Equal(run.Forecast, Forecaster.RunRows(model, historyRows, futureRows));
     }
 
     [Fact]

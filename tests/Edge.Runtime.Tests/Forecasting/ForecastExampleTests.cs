@@ -1,0 +1,42 @@
+using Edge.Formats.Npy;
+using Edge.Forecasting;
+using Edge.Runtime.Tests.Aaren;
+using Edge.Streams;
+
+namespace Edge.Runtime.Tests.Forecasting;
+
+/// <summary>
+/// The trained forecasting packages ship forecast/history.npy, future.npy and expected.npy (written by
+/// models/aaren-reference/export_forecaster.py with forecasting.forecast in float32): the runtime's forecast of
+/// the same rows must reproduce it to 1e-4 of the series' scale.
+/// </summary>
+public sealed class ForecastExampleTests
+{
+    public static TheoryData<string> Packages()
+    {
+        var data = new TheoryData<string>();
+        foreach (var p in AarenGoldenPackages.All().Where(p => File.Exists(Path.Combine(AarenGoldenPackages.RepositoryRoot, p, "forecast", "expected.npy"))))
+            data.Add(p);
+        if (data.Count == 0) data.Add("");   // no exported forecasting package in this checkout yet
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Packages))]
+    public void Forecast_of_the_example_rows_reproduces_the_reference(string package)
+    {
+        if (package.Length == 0) return;
+        string folder = Path.Combine(AarenGoldenPackages.RepositoryRoot, package);
+        using var model = EdgeModel.Load(folder);
+        var history = NpyFile.Read(Path.Combine(folder, "forecast", "history.npy"));
+        var future = NpyFile.Read(Path.Combine(folder, "forecast", "future.npy"));
+        var expected = NpyFile.Read(Path.Combine(folder, "forecast", "expected.npy")).Data;
+        int baseInput = model.Package.Forecast is null ? 0 : ForecastSpec.For(model.Package, model.InputSize).BaseInput;
+
+        var forecast = Forecaster.RunRows(model, history.Data, future.Data, valueInput: 0, baseInput: baseInput);
+
+        double scale = Math.Max(1, expected.Average(v => Math.Abs((double)v)));
+        for (int h = 0; h < expected.Length; h++)
+            Assert.True(Math.Abs(forecast[h] - expected[h]) <= 1e-4 * scale, $"{package} step {h + 1}: edge {forecast[h]}, reference {expected[h]}");
+    }
+}
