@@ -18,8 +18,16 @@ public sealed class AarenGoldenTests(ITestOutputHelper log)
     {
         var data = new TheoryData<string>();
         foreach (var p in AarenGoldenPackages.All()) data.Add(p);
-        if (data.Count == 0) data.Add("");   // none in this checkout yet; see Fixtures_are_present
+        if (data.Count == 0) data.Add("");   // none found: Fixtures_are_found fails
         return data;
+    }
+
+    [Fact]
+    public void Fixtures_are_found()
+    {
+        var found = AarenGoldenPackages.All();
+        foreach (var name in new[] { "h1", "h4-l2-silu", "h8-relu", "large-scores" })
+            Assert.Contains($"tests/fixtures/aaren/{name}", found);
     }
 
     [Theory]
