@@ -1,0 +1,46 @@
+using Edge.Formats.Npy;
+using Edge.Runtime.Tests.Aaren;
+using Edge.Runtime.Tests.Support;
+
+namespace Edge.Cli.Tests;
+
+/// <summary><c>edge run</c> on every aaren package with a golden run reproduces it to 1e-5, serially and in chunks with state files between them.</summary>
+public sealed class AarenRunTests
+{
+    public static TheoryData<string> Packages() => new(AarenGoldenPackages.All());
+
+    [Theory]
+    [MemberData(nameof(Packages))]
+    public void Edge_run_reproduces_the_golden_outputs_serially_and_in_chunks(string package)
+    {
+        string folder = Path.Combine(RepoPaths.Root, package);
+        var input = NpyFile.Read(Path.Combine(folder, "golden", "input.npy"));
+        var expected = NpyFile.Read(Path.Combine(folder, "golden", "output.npy"));
+        using var dir = new TempFolder();
+
+        var serial = CliRunner.Run("run", folder, "--input", Path.Combine(folder, "golden", "input.npy"), "--output", dir.File("serial.npy"));
+        Assert.Equal(0, serial.ExitCode);
+        AssertClose(expected.Data, NpyFile.Read(dir.File("serial.npy")).Data, package);
+
+        int t = input.Rows, f = input.Columns;
+        int[] cuts = [0, t / 4, t / 2 + 3, t];
+        var chunked = new List<float>();
+        for (int k = 0; k + 1 < cuts.Length; k++)
+        {
+            string chunk = dir.File($"in-{k}.npy");
+            NpyFile.Write(chunk, new NpyArray([cuts[k + 1] - cuts[k], f], input.Data[(cuts[k] * f)..(cuts[k + 1] * f)]));
+            string[] state = k == 0 ? [] : ["--state-in", dir.File($"state-{k - 1}.safetensors")];
+            var r = CliRunner.Run(["run", folder, "--input", chunk, "--output", dir.File($"out-{k}.npy"), "--state-out", dir.File($"state-{k}.safetensors"), .. state]);
+            Assert.Equal(0, r.ExitCode);
+            chunked.AddRange(NpyFile.Read(dir.File($"out-{k}.npy")).Data);
+        }
+        AssertClose(expected.Data, chunked.ToArray(), package + " (chunked)");
+    }
+
+    private static void AssertClose(float[] expected, float[] actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        double max = expected.Select((e, i) => Math.Abs(e - (double)actual[i])).Max();
+        Assert.True(max <= 1e-5, $"{what}: max |edge run − golden| = {max:E3}");
+    }
+}
