@@ -31,6 +31,7 @@ public static class EdgeCommandLine
                 "info" => InfoCommand.Run(rest, stdout),
                 "run" => RunCommand.Run(rest, stdout, stderr),
                 "bench" => BenchCommand.Run(rest, stdout, stderr),
+                "forecast" => ForecastCommand.Run(rest, stdout, stderr),
                 "demo" => DemoCommand.Run(rest, stdout),
                 "--version" or "version" => Version(stdout),
                 _ => throw new UsageException($"unknown command '{args[0]}'. Commands: {Usage.Commands}. Run 'edge help' for details."),

@@ -3,7 +3,7 @@ namespace Edge.Cli;
 /// <summary>The help text (the command line is a contract: DESIGN.md lists it).</summary>
 internal static class Usage
 {
-    public const string Commands = "info, run, bench, demo";
+    public const string Commands = "info, run, bench, forecast, demo";
 
     public const string Text = """
         edge: run recurrent models token by token with a fixed-size state.
@@ -24,6 +24,16 @@ internal static class Usage
                  [--compare] [--json]
             µs per step (p50, p99), steps/s, bytes allocated per step, RSS growth, state bytes.
             --compare runs the cpu and onnx backends one after the other and prints onnx/cpu.
+        edge bench PKG --vs-transformer [--lengths 1000,10000,100000] [--window N] [--warmup S] [--plot OUT.png] [--json]
+            An aaren model against a causal Transformer of the same sizes with a growing KV cache:
+            µs per step (median and mean over the N=1000 steps before each length) and state/cache
+            bytes at each length; each model warms up for S=3 seconds first (the JIT needs it).
+        edge forecast PKG --csv FILE [--column C] [--horizon N] [--holdout N] [--missing interpolate|error]
+                      [--time-column C] [--plot OUT.png] [--json]
+            Streams all CSV rows but the last N (--holdout, default the horizon) through the model one step
+            ahead, forecasts N steps by feeding each prediction back, prints it with the MAE against the
+            held-out rows, and with --plot draws history, forecast and truth. model.json's "forecast" object
+            says how rows become inputs (value, calendar sin/cos); empty cells are interpolated by default.
         edge bench --gla-release [--steps N] [--json]
             gla-tts at release size (d 1024, 6+6 GLA blocks, 4096 codes, random weights made in memory):
             decoder tokens/s, real-time factor at 75 tokens/s, measured memory bandwidth and the roofline.

@@ -7,15 +7,24 @@ using Edge.Streams;
 
 namespace Edge.Cli.Commands;
 
-/// <summary><c>edge bench PKG [--steps N] [--warmup N] [--backend …] [--ep …] [--profile F] [--compare] [--json]</c>, or <c>edge bench --gla-release</c>.</summary>
+/// <summary>
+/// <c>edge bench PKG [--steps N] [--warmup N] [--backend …] [--ep …] [--profile F] [--compare] [--json]</c>, or
+/// <c>edge bench --gla-release</c>, and with <c>--vs-transformer</c> the constant-memory comparison (<see cref="VsTransformerBench"/>).
+/// </summary>
 internal static class BenchCommand
 {
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var a = ParsedArguments.Parse("bench", args, ["--steps", "--warmup", .. BackendChoice.Options], ["--json", "--compare", "--gla-release"]);
+        var a = ParsedArguments.Parse("bench", args, ["--steps", "--warmup", "--lengths", "--window", "--plot", .. BackendChoice.Options],
+            ["--json", "--compare", "--gla-release", "--vs-transformer"]);
         if (a.Flag("--gla-release")) return GlaRelease(a, stdout, stderr);
         string pkg = a.Positional(0, "PKG (a model package folder or zip)");
         a.ExpectPositionals(1);
+        if (a.Flag("--vs-transformer")) return VsTransformerBench.Run(pkg, a, stdout, stderr);
+        foreach (var only in new[] { "--lengths", "--window", "--plot" })
+        {
+            if (a.Value(only) is not null) throw new UsageException($"bench: {only} goes with --vs-transformer.");
+        }
         long steps = a.Long("--steps", 100_000, 1, 1_000_000_000);
         int warmup = (int)a.Long("--warmup", 2000, 0, 10_000_000);
         bool json = a.Flag("--json");

@@ -1,3 +1,4 @@
+using Edge.Families.Aaren;
 using Edge.Families.Gla;
 using Edge.Families.GruAttention;
 using Edge.Packages;
@@ -11,7 +12,7 @@ public sealed class CpuBackend : IBackend
     public static CpuBackend Instance { get; } = new();
 
     /// <summary>The families this backend runs.</summary>
-    public static IReadOnlyList<string> Families { get; } = ["gru-attention", "gla-tts"];
+    public static IReadOnlyList<string> Families { get; } = ["gru-attention", "aaren", "gla-tts"];
 
     /// <inheritdoc />
     public string Name => "cpu";
@@ -20,6 +21,7 @@ public sealed class CpuBackend : IBackend
     public IStepModel Create(ModelPackage package) => package.Family switch
     {
         "gru-attention" => GruAttentionModel.Create(package),
+        "aaren" => AarenModel.Create(package),
         "gla-tts" => GlaTtsModel.Create(package),
         "onnx-stateful" => Fail.With<IStepModel>(EdgeErrorCode.UnsupportedFamily,
             $"{package.Path}: family onnx-stateful runs only on the ONNX backend; use --backend onnx."),

@@ -16,7 +16,7 @@ public sealed class ModelPackage
     public const long MaxModelJsonBytes = 1 << 20;
 
     private static readonly string[] KnownKeys =
-        ["format", "version", "family", "config", "weights", "onnx", "tokenizer", "codec", "voices", "provenance", "sha256", "precision", "name", "description"];
+        ["format", "version", "family", "config", "weights", "onnx", "tokenizer", "codec", "voices", "provenance", "sha256", "precision", "name", "description", "forecast"];
 
     private readonly string? _folder;
     private readonly Dictionary<string, byte[]>? _zipFiles;
@@ -51,6 +51,9 @@ public sealed class ModelPackage
 
     /// <summary>Declared precision (fp32 when absent).</summary>
     public string Precision { get; private set; } = "fp32";
+
+    /// <summary>How <c>edge forecast</c> builds the model's inputs from a CSV (see Forecasting/README.md), when model.json has a "forecast" object.</summary>
+    public JsonElement? Forecast { get; private set; }
 
     /// <summary>The provenance object as written (data, licence, script, metrics).</summary>
     public JsonElement? Provenance { get; private set; }
@@ -173,6 +176,11 @@ public sealed class ModelPackage
         Precision = OptionalString(root, "precision", where) ?? "fp32";
         Fail.If(Precision is not ("fp32" or "fp16" or "bf16" or "int8"), EdgeErrorCode.InvalidPackage, $"{where}: 'precision' must be fp32, fp16, bf16 or int8.");
         if (root.TryGetProperty("provenance", out var prov)) Provenance = prov;
+        if (root.TryGetProperty("forecast", out var forecast) && forecast.ValueKind != JsonValueKind.Null)
+        {
+            Fail.If(forecast.ValueKind != JsonValueKind.Object, EdgeErrorCode.InvalidPackage, $"{where}: 'forecast' must be an object (see the forecast block in the aaren README).");
+            Forecast = forecast;
+        }
         foreach (string f in new[] { WeightsFile, OnnxFile, TokenizerFile }.OfType<string>()) Normalize(f);
 
         var declared = new Dictionary<string, string>(StringComparer.Ordinal);
