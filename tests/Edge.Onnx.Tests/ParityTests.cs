@@ -40,13 +40,14 @@ public sealed class ParityTests
         Close.All(golden.Output.Data, cpuOut, Tolerance, Tolerance, $"{package}: cpu vs golden output");
         Close.All(golden.Output.Data, onnxOut, Tolerance, Tolerance, $"{package}: onnx vs golden output");
 
-        // With scores in the thousands, a float32 score error of |s|·6e-8 scales aaren's c and a (not a/c) by
-        // up to 1e-3 between two correct float32 implementations: tests/fixtures/aaren/README.md advises 1e-2.
-        float stateRtol = package.Replace('\\', '/').EndsWith("aaren/large-scores", StringComparison.Ordinal) ? 1e-2f : Tolerance;
+        // The inputs ×1000 fixture has attention scores near 7e3, where a float32 score carries about 5e-4 of
+        // rounding; the running sums a, c then differ by ~1e-3 relative between any two float32 orderings
+        // (golden, ONNX and CPU alike). The outputs, a/c, still agree to 1e-4 above.
+        float stateTol = package.EndsWith("large-scores", StringComparison.Ordinal) ? 1e-2f : Tolerance;
         var cpuState = cpuStream.Snapshot().Values;
         var onnxState = onnxStream.Snapshot().Values;
-        Close.All(cpuState, onnxState, Tolerance, stateRtol, $"{package}: onnx vs cpu final state");
+        Close.All(cpuState, onnxState, stateTol, stateTol, $"{package}: onnx vs cpu final state");
         if (golden.FinalStatePath is not null)
-            Close.All(golden.FinalState(onnx), onnxState, Tolerance, stateRtol, $"{package}: onnx vs golden final state");
+            Close.All(golden.FinalState(onnx), onnxState, stateTol, stateTol, $"{package}: onnx vs golden final state");
     }
 }

@@ -13,8 +13,13 @@ internal static class DemoCommand
         a.ExpectPositionals(0);
         stdout.WriteLine($"edge demo on {MachineInfo.Current().Summary}");
         stdout.WriteLine();
-        bool ok = EcgDemo.Run(stdout);
-        stdout.WriteLine();
+        bool ok = true;
+        Func<TextWriter, bool>[] sections = [EcgDemo.Run, OnnxDemo.Run, GlaDemo.Run];
+        foreach (var section in sections)
+        {
+            ok &= section(stdout);
+            stdout.WriteLine();
+        }
         stdout.WriteLine(ok ? "demo: all checks passed" : "demo: a check FAILED (see above)");
         return ok ? 0 : 1;
     }
