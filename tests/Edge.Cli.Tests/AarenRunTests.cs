@@ -37,6 +37,16 @@ public sealed class AarenRunTests
         AssertClose(expected.Data, chunked.ToArray(), package + " (chunked)");
     }
 
+    [Fact]
+    public void Edge_bench_on_an_aaren_package_allocates_nothing_per_step_and_reports_its_state_bytes()
+    {
+        var r = CliRunner.Run("bench", Path.Combine(RepoPaths.Root, "tests", "fixtures", "aaren", "h4-l2-silu"), "--steps", "20000", "--json");
+        Assert.Equal(0, r.ExitCode);
+        using var doc = System.Text.Json.JsonDocument.Parse(r.Stdout);
+        Assert.Equal(0, doc.RootElement.GetProperty("alloc_bytes_per_step").GetDouble());
+        Assert.Equal(4 * 2 * (4 + 4 + 16), doc.RootElement.GetProperty("state_bytes").GetInt64());   // L 2, NH 4, D 16
+    }
+
     private static void AssertClose(float[] expected, float[] actual, string what)
     {
         Assert.Equal(expected.Length, actual.Length);
