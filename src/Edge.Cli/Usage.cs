@@ -28,12 +28,13 @@ internal static class Usage
             An aaren model against a causal Transformer of the same sizes with a growing KV cache:
             µs per step (median and mean over the N=1000 steps before each length) and state/cache
             bytes at each length; each model warms up for S=3 seconds first (the JIT needs it).
-        edge forecast PKG --csv FILE [--column C] [--horizon N] [--holdout N] [--missing interpolate|error]
-                      [--time-column C] [--plot OUT.png] [--json]
+        edge forecast PKG --csv FILE [--column C] [--horizon N] [--holdout N] [--start-row N]
+                      [--missing interpolate|error] [--time-column C] [--plot OUT.png] [--json]
             Streams all CSV rows but the last N (--holdout, default the horizon) through the model one step
             ahead, forecasts N steps by feeding each prediction back, prints it with the MAE against the
             held-out rows, and with --plot draws history, forecast and truth. model.json's "forecast" object
             says how rows become inputs (value, lags, calendar sin/cos); empty cells are interpolated by default.
+            --start-row streams from that data row on (fresh state); earlier rows only feed lag inputs.
         edge bench --gla-release [--steps N] [--json]
             gla-tts at release size (d 1024, 6+6 GLA blocks, 4096 codes, random weights made in memory):
             decoder tokens/s, real-time factor at 75 tokens/s, measured memory bandwidth and the roofline.

@@ -60,6 +60,18 @@ public sealed class ForecastCommandTests : IDisposable
     }
 
     [Fact]
+    public void Start_row_streams_from_that_row_and_a_start_past_the_history_is_refused()
+    {
+        string csv = Csv(200);
+        var r = CliRunner.Run("forecast", _pkg, "--csv", csv, "--horizon", "10", "--start-row", "150");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("history   40 rows streamed one step ahead (from row 150; earlier rows feed lags only)", r.Stdout);
+        var bad = CliRunner.Run("forecast", _pkg, "--csv", csv, "--horizon", "10", "--start-row", "190");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--start-row 190 leaves nothing to stream", bad.Stderr);
+    }
+
+    [Fact]
     public void Gaps_are_interpolated_by_default_and_refused_with_missing_error()
     {
         string csv = Csv(120, i => i is 30 or 31 ? "" : (315 + 0.1 * i).ToString(CultureInfo.InvariantCulture));

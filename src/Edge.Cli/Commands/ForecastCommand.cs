@@ -8,7 +8,7 @@ using Edge.Streams;
 namespace Edge.Cli.Commands;
 
 /// <summary>
-/// <c>edge forecast PKG --csv FILE [--column C] [--horizon N] [--holdout N] [--missing interpolate|error]
+/// <c>edge forecast PKG --csv FILE [--column C] [--horizon N] [--holdout N] [--start-row N] [--missing interpolate|error]
 /// [--plot OUT.png] [--json]</c>: streams all rows but the held-out ones through the model one step ahead, forecasts
 /// the next N rows by feeding predictions back, and compares them with the held-out truth.
 /// </summary>
@@ -17,7 +17,7 @@ internal static class ForecastCommand
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var a = ParsedArguments.Parse("forecast", args,
-            ["--csv", "--column", "--time-column", "--horizon", "--holdout", "--missing", "--plot", .. BackendChoice.Options], ["--json"]);
+            ["--csv", "--column", "--time-column", "--horizon", "--holdout", "--start-row", "--missing", "--plot", .. BackendChoice.Options], ["--json"]);
         string pkg = a.Positional(0, "PKG (a model package folder or zip)");
         a.ExpectPositionals(1);
         string csvPath = a.Required("--csv");
@@ -32,6 +32,7 @@ internal static class ForecastCommand
         var spec = ForecastSpec.For(model.Package, model.InputSize);
         int horizon = (int)a.Long("--horizon", spec.Season ?? 24, 1, 10_000_000);
         int holdout = (int)a.Long("--holdout", horizon, 0, 10_000_000);
+        int startRow = (int)a.Long("--start-row", 0, 0, 1_000_000_000);
 
         var csv = CsvTable.Read(csvPath);
         string? timeName = a.Value("--time-column") ?? spec.TimeColumn;
@@ -43,7 +44,8 @@ internal static class ForecastCommand
         var times = timeColumn is { } tc ? csv.Times(tc, spec.TimeFormat) : null;
         int t = csv.RowCount - holdout;
 
-        var run = Forecaster.Run(model, spec, numbers.Values.AsSpan(0, t), times, horizon);
+        Fail(startRow >= t, $"{csvPath}: --start-row {startRow} leaves nothing to stream before the {t}-row history ends; lower it.");
+        var run = Forecaster.Run(model, spec, numbers.Values.AsSpan(0, t), times, horizon, startRow);
         int known = Math.Min(horizon, holdout);
         var truth = numbers.Values[t..(t + known)];
         double? mae = known > 0 ? truth.Select((y, i) => Math.Abs(run.Forecast[i] - y)).Average() : null;
@@ -51,7 +53,7 @@ internal static class ForecastCommand
         double? naiveMae = known > 0 && season is { } s && t >= s
             ? truth.Select((y, i) => Math.Abs(numbers.Values[t + i - (int)Math.Ceiling((i + 1.0) / s) * s] - y)).Average()
             : null;
-        int lastRows = Math.Min(t - 1, season ?? horizon);
+        int lastRows = Math.Min(t - 1 - startRow, season ?? horizon);
         double? oneStepMae = lastRows > 0 ? Enumerable.Range(t - lastRows, lastRows).Select(r => Math.Abs(run.OneStep[r] - numbers.Values[r])).Average() : null;
         string valueName = csv.Header[valueColumn];
 
@@ -59,7 +61,7 @@ internal static class ForecastCommand
         {
             int span = Math.Max(3 * (season ?? 0), 3 * horizon);
             ForecastPlot.Save(plot, $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(pkg))}: {horizon}-step forecast of {valueName}",
-                valueName, numbers.Values[..t], Math.Max(0, t - span), run.Forecast, known > 0 ? truth : null,
+                valueName, numbers.Values[..t], Math.Max(startRow, t - span), run.Forecast, known > 0 ? truth : null,
                 times is null ? null : [.. times[..t], .. run.Times!]);
         }
 
@@ -68,7 +70,7 @@ internal static class ForecastCommand
             stdout.WriteLine(JsonOutput.Serialize(new
             {
                 model = pkg, csv = csvPath, column = valueName, rows = csv.RowCount, interpolated_rows = numbers.Filled.Count,
-                history_rows = t, horizon, holdout, season, mae, seasonal_naive_mae = naiveMae, one_step_mae = oneStepMae, one_step_rows = lastRows,
+                history_rows = t, start_row = startRow, horizon, holdout, season, mae, seasonal_naive_mae = naiveMae, one_step_mae = oneStepMae, one_step_rows = lastRows,
                 forecast = run.Forecast.Select((v, i) => new
                 {
                     step = i + 1, row = t + i, time = run.Times is null ? null : run.Times[i].ToString("s", CultureInfo.InvariantCulture),
@@ -83,7 +85,7 @@ internal static class ForecastCommand
         stdout.WriteLine($"data      {csvPath}: {csv.RowCount} rows, column '{valueName}'{(timeColumn is { } tcol ? $", time column '{csv.Header[tcol]}'" : "")}"
             + (numbers.Filled.Count > 0 ? $", {numbers.Filled.Count} missing values interpolated" : ""));
         string oneStepText = oneStepMae is { } o ? string.Create(c, $"; one-step MAE over the last {lastRows}: {o:G6}") : "";
-        stdout.WriteLine($"history   {t} rows streamed one step ahead{oneStepText}");
+        stdout.WriteLine($"history   {t - startRow} rows streamed one step ahead{(startRow > 0 ? $" (from row {startRow}; earlier rows feed lags only)" : "")}{oneStepText}");
         stdout.WriteLine($"forecast  {horizon} steps, each prediction fed back as the next observation; {known} held-out rows to compare");
         stdout.WriteLine();
         string timeFormat = times is not null && times.All(x => x.TimeOfDay == TimeSpan.Zero) ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm";

@@ -19,6 +19,10 @@ internal static class ForecastPlot
         // The forecast starts from the last observed point, so the lines join.
         var fx = Enumerable.Range(t - 1, forecast.Length + 1).Select(X).ToArray();
         double[] fy = [history[t - 1], .. forecast.Select(v => (double)v)];
+        var fc = plt.Add.ScatterLine(fx, fy, Colors.C1);
+        fc.LegendText = "forecast";
+        fc.LineWidth = 2;
+        // The truth goes on top, dashed, so it shows where the two lines overlap.
         if (truth is { Length: > 0 })
         {
             var tx = fx[..(truth.Length + 1)];
@@ -28,9 +32,6 @@ internal static class ForecastPlot
             tr.LineWidth = 1.5f;
             tr.LinePattern = LinePattern.Dashed;
         }
-        var fc = plt.Add.ScatterLine(fx, fy, Colors.C1);
-        fc.LegendText = "forecast";
-        fc.LineWidth = 2;
         var origin = plt.Add.VerticalLine(X(t - 1), 1, Colors.Gray, LinePattern.Dotted);
         origin.LegendText = "forecast origin";
         if (times is not null)

@@ -18,10 +18,12 @@ public static class Forecaster
     /// <param name="history">Observed values, data rows 0..T−1.</param>
     /// <param name="times">Timestamps of data rows from 0 on, at least T of them when the spec or plots need time (rows past the end are extended by the last spacing); or null.</param>
     /// <param name="horizon">Rows to forecast.</param>
-    public static ForecastRun Run(EdgeModel model, ForecastSpec spec, ReadOnlySpan<double> history, IReadOnlyList<DateTime>? times, int horizon)
+    /// <param name="startRow">First history row streamed (from a fresh state); rows before it only feed lag inputs.</param>
+    public static ForecastRun Run(EdgeModel model, ForecastSpec spec, ReadOnlySpan<double> history, IReadOnlyList<DateTime>? times, int horizon, int startRow = 0)
     {
         int t = history.Length, f = model.InputSize;
-        Fail.If(t < 1, EdgeErrorCode.InvalidInput, "the history is empty; at least one row must be streamed before forecasting.");
+        Fail.If(startRow < 0 || startRow >= t, EdgeErrorCode.InvalidInput,
+            $"the history has {t} rows, so streaming must start at a row from 0 to {t - 1}; at least one row must be streamed before forecasting.");
         Fail.If(horizon < 1, EdgeErrorCode.InvalidArgument, "the horizon must be at least 1 step.");
         Fail.If(spec.Inputs.Count != f, EdgeErrorCode.InvalidPackage, $"the forecast spec builds {spec.Inputs.Count} inputs but the model takes {f}.");
         Fail.If(spec.NeedsTime && (times is null || times.Count < Math.Min(t, 2)), EdgeErrorCode.InvalidInput,
@@ -34,8 +36,8 @@ public static class Forecaster
         var row = new float[f];
         var output = new float[model.OutputSize];
         var oneStep = new float[t];
-        oneStep[0] = float.NaN;
-        for (int r = 0; r < t; r++)
+        oneStep.AsSpan(0, startRow + 1).Fill(float.NaN);
+        for (int r = startRow; r < t; r++)
         {
             Fill(spec, row, r, rowTimes, series);
             stream.Step(row, output);

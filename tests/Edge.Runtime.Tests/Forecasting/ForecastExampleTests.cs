@@ -2,6 +2,7 @@ using Edge.Formats.Npy;
 using Edge.Forecasting;
 using Edge.Runtime.Tests.Aaren;
 using Edge.Streams;
+using Xunit.Abstractions;
 
 namespace Edge.Runtime.Tests.Forecasting;
 
@@ -10,7 +11,7 @@ namespace Edge.Runtime.Tests.Forecasting;
 /// models/aaren-reference/export_forecaster.py with forecasting.forecast in float32): the runtime's forecast of
 /// the same rows must reproduce it to 1e-4 of the series' scale.
 /// </summary>
-public sealed class ForecastExampleTests
+public sealed class ForecastExampleTests(ITestOutputHelper log)
 {
     public static TheoryData<string> Packages()
     {
@@ -31,11 +32,15 @@ public sealed class ForecastExampleTests
         var history = NpyFile.Read(Path.Combine(folder, "forecast", "history.npy"));
         var future = NpyFile.Read(Path.Combine(folder, "forecast", "future.npy"));
         var expected = NpyFile.Read(Path.Combine(folder, "forecast", "expected.npy")).Data;
-        int baseInput = model.Package.Forecast is null ? 0 : ForecastSpec.For(model.Package, model.InputSize).BaseInput;
+        int baseInput = model.Package.Forecast is not null ? ForecastSpec.For(model.Package, model.InputSize).BaseInput
+            : model.Package.Provenance is { } p && p.TryGetProperty("forecast", out var f) && f.TryGetProperty("base_column", out var b) ? b.GetInt32() : 0;
 
         var forecast = Forecaster.RunRows(model, history.Data, future.Data, valueInput: 0, baseInput: baseInput);
 
         double scale = Math.Max(1, expected.Average(v => Math.Abs((double)v)));
+        var truth = NpyFile.Read(Path.Combine(folder, "forecast", "truth.npy")).Data;
+        log.WriteLine($"{package}: {expected.Length} steps, max |edge − reference| = {expected.Select((e, h) => Math.Abs(forecast[h] - e)).Max():G3}, "
+            + $"MAE vs truth {truth.Select((y, h) => Math.Abs(forecast[h] - y)).Average():G5}");
         for (int h = 0; h < expected.Length; h++)
             Assert.True(Math.Abs(forecast[h] - expected[h]) <= 1e-4 * scale, $"{package} step {h + 1}: edge {forecast[h]}, reference {expected[h]}");
     }
