@@ -128,7 +128,11 @@ public sealed class GlaOnnxTests(ITestOutputHelper log)
         var e = Assert.Throws<EdgeException>(() => s.Step([1f], output));
         Assert.Equal(EdgeErrorCode.InvalidArgument, e.Code);
         Assert.Contains("no text set", e.Message);
-        s.GetFeature<ITextConditioning>()!.SetText("Hello.");
+        var text = s.GetFeature<ITextConditioning>()!;
+        text.SetText("Hello.");
+        int length = text.TextLength;
+        Assert.Equal(EdgeErrorCode.InvalidInput, Assert.Throws<EdgeException>(() => text.SetTextIds([1, 9999, 2])).Code);
+        Assert.Equal(length, text.TextLength);   // a refused text leaves the previous one in place, as on the CPU
         Assert.Equal(EdgeErrorCode.InvalidInput, Assert.Throws<EdgeException>(() => s.Step([1.5f], output)).Code);
         Assert.Equal(EdgeErrorCode.InvalidInput, Assert.Throws<EdgeException>(() => s.Step([67f], output)).Code);
         s.Step([66f], output);

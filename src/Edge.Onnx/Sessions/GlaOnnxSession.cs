@@ -17,6 +17,7 @@ internal sealed class GlaOnnxSession : IStepSession, ITextConditioning, IVoiceCo
     private readonly OnnxStepSession _step;
     private readonly GlaTtsSession _cpu;
     private readonly OrtValue?[] _text = new OrtValue?[GlaOnnxModel.TextInputs.Count];
+    private bool _textBound;     // false until a text's tensors are bound, and after a failed bind
     private float[]? _initial;   // the voice's initial state; null = the family's (zeros)
     private long _steps;
 
@@ -41,7 +42,7 @@ internal sealed class GlaOnnxSession : IStepSession, ITextConditioning, IVoiceCo
 
     public void Step(ReadOnlySpan<float> input, Span<float> output)
     {
-        if (_cpu.TextLength == 0) ThrowNoText();
+        if (!_textBound) ThrowNoText();
         int vocab = _model.Cpu.Config.AudioVocab;
         for (int q = 0; q < input.Length; q++)
         {
@@ -111,6 +112,7 @@ internal sealed class GlaOnnxSession : IStepSession, ITextConditioning, IVoiceCo
     // K [J, d] as the CPU keeps it; V and P come transposed or strided there, so they are laid out [J, ·] here.
     private void BindText()
     {
+        _textBound = false;
         var c = _model.Cpu.Config;
         var ws = _cpu.Text;
         int j = ws.Length, d = c.DModel, db = c.DBlind;
@@ -129,6 +131,7 @@ internal sealed class GlaOnnxSession : IStepSession, ITextConditioning, IVoiceCo
         }
         catch
         {
+            // the bindings may now name disposed tensors: steps stay refused (no text) until a text binds
             foreach (var x in values) x?.Dispose();
             throw;
         }
@@ -137,6 +140,7 @@ internal sealed class GlaOnnxSession : IStepSession, ITextConditioning, IVoiceCo
             _text[i]?.Dispose();
             _text[i] = values[i];
         }
+        _textBound = true;
     }
 
     private static void ThrowNoText() => throw new EdgeException(EdgeErrorCode.InvalidArgument,
