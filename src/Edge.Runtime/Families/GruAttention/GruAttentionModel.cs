@@ -1,4 +1,5 @@
 using Edge.Backends;
+using Edge.Kernels;
 using Edge.Packages;
 using Edge.Streams;
 
@@ -11,10 +12,10 @@ public sealed class GruAttentionModel : IStepModel
     {
         Config = config;
         Layers = layers;
-        AttnProj = attnProj;
+        AttnProj = PackedMatrix.Pack(attnProj, config.AttnDim, config.Hidden);
         AttnBias = attnBias;
         AttnContext = attnContext;
-        HeadWeight = headWeight;
+        HeadWeight = PackedMatrix.Pack(headWeight, config.OutputDim, 2 * config.Hidden);
         HeadBias = headBias;
         int l = config.Layers, h = config.Hidden, w = config.AttentionWindow;
         State = w == 0
@@ -60,10 +61,10 @@ public sealed class GruAttentionModel : IStepModel
     public GruAttentionConfig Config { get; }
 
     internal GruLayerWeights[] Layers { get; }
-    internal float[] AttnProj { get; }
+    internal PackedMatrix AttnProj { get; }
     internal float[] AttnBias { get; }
     internal float[] AttnContext { get; }
-    internal float[] HeadWeight { get; }
+    internal PackedMatrix HeadWeight { get; }
     internal float[] HeadBias { get; }
 
     /// <inheritdoc />

@@ -1,6 +1,5 @@
 using System.Numerics.Tensors;
 using Edge.Backends;
-using Edge.Kernels;
 
 namespace Edge.Families.GruAttention;
 
@@ -82,20 +81,20 @@ internal sealed class GruAttentionSession : IStepSession
             ReadOnlySpan<float> xh = _xh.AsSpan(0, w.Input + hd);
             ReadOnlySpan<float> x = _xh.AsSpan(0, w.Input);
 
-            MatVec.MultiplyAddBias(w.ResetUpdate, xh, w.ResetUpdateBias, _rz);
+            w.ResetUpdate.MultiplyAddBias(xh, w.ResetUpdateBias, _rz);
             TensorPrimitives.Sigmoid(_rz, _rz);
             ReadOnlySpan<float> r = _rz.AsSpan(0, hd), z = _rz.AsSpan(hd, hd);
 
-            MatVec.MultiplyAddBias(w.CandidateInput, x, w.CandidateInputBias, _n);
+            w.CandidateInput.MultiplyAddBias(x, w.CandidateInputBias, _n);
             if (c.LinearBeforeReset)
             {
-                MatVec.MultiplyAddBias(w.CandidateHidden, h, w.CandidateHiddenBias, _hn);
+                w.CandidateHidden.MultiplyAddBias(h, w.CandidateHiddenBias, _hn);
                 TensorPrimitives.MultiplyAdd(r, _hn, _n, _n);        // n = W_in x + b_in + r ⊙ (W_hn h + b_hn)
             }
             else
             {
                 TensorPrimitives.Multiply(r, h, _tmp);
-                MatVec.MultiplyAddBias(w.CandidateHidden, _tmp, w.CandidateHiddenBias, _hn);
+                w.CandidateHidden.MultiplyAddBias(_tmp, w.CandidateHiddenBias, _hn);
                 TensorPrimitives.Add(_n, _hn, _n);                   // n = W_in x + b_in + W_hn (r ⊙ h) + b_hn
             }
             TensorPrimitives.Tanh(_n, _n);
@@ -104,7 +103,7 @@ internal sealed class GruAttentionSession : IStepSession
         }
 
         Span<float> top = state.Slice((c.Layers - 1) * hd, hd);
-        MatVec.MultiplyAddBias(_model.AttnProj, top, _model.AttnBias, _score);
+        _model.AttnProj.MultiplyAddBias(top, _model.AttnBias, _score);
         TensorPrimitives.Tanh(_score, _score);
         float e = TensorPrimitives.Dot(_model.AttnContext, _score);
 
@@ -113,7 +112,7 @@ internal sealed class GruAttentionSession : IStepSession
         else AttendWindow(state, top, e, ctx);
         top.CopyTo(_headIn.AsSpan(hd));
 
-        MatVec.MultiplyAddBias(_model.HeadWeight, _headIn, _model.HeadBias, _y);
+        _model.HeadWeight.MultiplyAddBias(_headIn, _model.HeadBias, _y);
         TensorPrimitives.MultiplyAdd(_y, c.OutputStd, c.OutputMean, output);
     }
 

@@ -1,3 +1,5 @@
+using Edge.Kernels;
+
 namespace Edge.Families.GruAttention;
 
 /// <summary>
@@ -12,17 +14,18 @@ internal sealed class GruLayerWeights
         Input = input;
         Hidden = hidden;
         int cols = input + hidden;
-        ResetUpdate = new float[2 * hidden * cols];
+        var resetUpdate = new float[2 * hidden * cols];
         ResetUpdateBias = new float[2 * hidden];
         for (int row = 0; row < 2 * hidden; row++)
         {
-            wih.AsSpan(row * input, input).CopyTo(ResetUpdate.AsSpan(row * cols));
-            whh.AsSpan(row * hidden, hidden).CopyTo(ResetUpdate.AsSpan(row * cols + input));
+            wih.AsSpan(row * input, input).CopyTo(resetUpdate.AsSpan(row * cols));
+            whh.AsSpan(row * hidden, hidden).CopyTo(resetUpdate.AsSpan(row * cols + input));
             ResetUpdateBias[row] = bih[row] + bhh[row];
         }
-        CandidateInput = wih.AsSpan(2 * hidden * input).ToArray();
+        ResetUpdate = PackedMatrix.Pack(resetUpdate, 2 * hidden, cols);
+        CandidateInput = PackedMatrix.Pack(wih.AsSpan(2 * hidden * input), hidden, input);
         CandidateInputBias = bih.AsSpan(2 * hidden).ToArray();
-        CandidateHidden = whh.AsSpan(2 * hidden * hidden).ToArray();
+        CandidateHidden = PackedMatrix.Pack(whh.AsSpan(2 * hidden * hidden), hidden, hidden);
         CandidateHiddenBias = bhh.AsSpan(2 * hidden).ToArray();
     }
 
@@ -30,19 +33,19 @@ internal sealed class GruLayerWeights
     public int Hidden { get; }
 
     /// <summary>[W_ir | W_hr; W_iz | W_hz], shape [2H, in+H].</summary>
-    public float[] ResetUpdate { get; }
+    public PackedMatrix ResetUpdate { get; }
 
     /// <summary>b_ir + b_hr, b_iz + b_hz.</summary>
     public float[] ResetUpdateBias { get; }
 
     /// <summary>W_in [H, in].</summary>
-    public float[] CandidateInput { get; }
+    public PackedMatrix CandidateInput { get; }
 
     /// <summary>b_in [H].</summary>
     public float[] CandidateInputBias { get; }
 
     /// <summary>W_hn [H, H].</summary>
-    public float[] CandidateHidden { get; }
+    public PackedMatrix CandidateHidden { get; }
 
     /// <summary>b_hn [H].</summary>
     public float[] CandidateHiddenBias { get; }

