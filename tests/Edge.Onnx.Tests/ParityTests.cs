@@ -19,6 +19,8 @@ public sealed class ParityTests
         var found = Repo.StepGraphPackages().ToList();
         Assert.Contains(Repo.GruW0, found);
         Assert.Contains(Repo.GruW3, found);
+        Assert.Contains(Path.Combine("models", "lina-reference"), found);
+        Assert.Contains(Path.Combine("tests", "fixtures", "gla", "h4-conv"), found);
     }
 
     [Theory]
