@@ -3,8 +3,8 @@
 # libraries (what ONNX Runtime 1.31's GPU package links against). The first build downloads that package
 # (about 540 MB unpacked) from NuGet.
 # Builds edge with the CUDA ONNX Runtime package (-p:EdgeOnnxRuntime=cuda), runs the ONNX parity and
-# state tests on the CUDA execution provider, then `edge bench --compare --ep cuda` on the ECG and
-# gru-bench models, and prints the results. Takes under 5 minutes; CI never needs it.
+# state tests on the CUDA execution provider, then `edge bench --compare --ep cuda` on the ECG,
+# gru-bench and lina-reference (gla-tts) models, and prints the results. Takes under 5 minutes; CI never needs it.
 #
 #   bench/gpu-check.sh                    # the check
 #   STEPS=5000 bench/gpu-check.sh         # fewer bench steps
@@ -37,7 +37,7 @@ EDGE_TEST_EP="$ep" dotnet test tests/Edge.Onnx.Tests -c Release -p:EdgeOnnxRunti
   --no-build -nologo --filter "Category=Parity|FullyQualifiedName~StateTests|FullyQualifiedName~OnnxStatefulTests"
 
 echo "== bench --compare --ep $ep ($steps steps)"
-for model in models/gru-attention-ecg models/gru-bench; do
+for model in models/gru-attention-ecg models/gru-bench models/lina-reference; do
   if [ -f "$model/model.json" ]; then
     "${edge[@]}" bench "$model" --compare --ep "$ep" --steps "$steps"
     echo

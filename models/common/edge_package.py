@@ -91,3 +91,29 @@ def write_package(folder, family, config, tensors, provenance, extra_files=(), o
     with open(os.path.join(folder, "model.json"), "w") as f:
         json.dump(doc, f, indent=2)
         f.write("\n")
+
+
+def add_package_file(folder, name, onnx=False):
+    """Register a file already written into a package folder (e.g. an exported step.onnx) in its
+    model.json: its sha256 joins the map (every listed file's hash is recomputed) and, with
+    onnx=True, model.json's "onnx" key names it. Nothing else in the package changes."""
+    path = os.path.join(folder, "model.json")
+    with open(path) as f:
+        doc = json.load(f)
+    if onnx:
+        # keep write_package's key order: "onnx" right after "weights"
+        out = {}
+        for k, v in doc.items():
+            if k == "onnx":
+                continue
+            out[k] = v
+            if k == "weights":
+                out["onnx"] = name
+        doc = out
+    files = set(doc.get("sha256", {})) | {name}
+    sha = {n: sha256_file(os.path.join(folder, n)) for n in sorted(files)}
+    doc.pop("sha256", None)
+    doc["sha256"] = sha
+    with open(path, "w") as f:
+        json.dump(doc, f, indent=2)
+        f.write("\n")

@@ -1,4 +1,5 @@
 using Edge.Backends;
+using Edge.Families.Gla;
 using Edge.Onnx.Graphs;
 using Edge.Onnx.OnnxStateful;
 using Edge.Onnx.Providers;
@@ -33,6 +34,7 @@ public sealed class OnnxBackend : IBackend
 
         Fail.If(package.OnnxFile is null, EdgeErrorCode.UnsupportedFamily,
             $"{package.Path}: the package has no step graph (model.json has no 'onnx'), so the ONNX backend cannot run it. Export step.onnx with the model's export script, or use --backend cpu.");
+        if (package.Family == GlaFamily) return CreateGla(package);
         var (layout, inputSize, outputSize, initial) = DescribeFamily(package);
         var session = Open(package, _options);
         try
@@ -43,6 +45,32 @@ public sealed class OnnxBackend : IBackend
         catch
         {
             session.Dispose();
+            throw;
+        }
+    }
+
+    private const string GlaFamily = "gla-tts";
+
+    // gla-tts: the graph is the decoder step; the text side (encoder, K, V, P) and voices stay with the CPU
+    // family, which the model keeps loaded (Sessions/GlaOnnxModel.cs).
+    private GlaOnnxModel CreateGla(ModelPackage package)
+    {
+        var cpu = GlaTtsModel.Create(package);
+        OnnxSession? session = null;
+        try
+        {
+            session = Open(package, _options);
+            var graph = GlaOnnxModel.BuildGraph(session.Session, $"{package.Path}/{package.OnnxFile}", cpu);
+            using var probe = cpu.CreateSession();
+            probe.Reset();
+            var initial = new float[cpu.State.TotalLength];
+            probe.ReadState(initial);
+            return new GlaOnnxModel(new OnnxStepModel(session, graph, initial, _options), cpu);
+        }
+        catch
+        {
+            session?.Dispose();
+            cpu.Dispose();
             throw;
         }
     }

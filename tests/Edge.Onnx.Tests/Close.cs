@@ -23,17 +23,6 @@ internal static class Close
         Assert.True(worst < 0, worst < 0 ? "" : $"{what}: element {worst} is {actual[worst]}, expected {expected[worst]} (tolerance {atol} + {rtol}·|x|)");
     }
 
-    /// <summary>
-    /// The model's output scale, max(1, max(config.output_std)): outputs are denormalized by it, so a tolerance in
-    /// the model's own units is this many times larger in the data's (the electricity model's outputs are
-    /// megawatts with output_std 776, where float32 rounding alone moves a near-zero output by 5e-4).
-    /// </summary>
-    public static float OutputScale(Edge.Streams.EdgeModel model)
-    {
-        if (!model.Package.Config.TryGetProperty("output_std", out var std) || std.ValueKind != System.Text.Json.JsonValueKind.Array) return 1f;
-        return Math.Max(1f, std.EnumerateArray().Select(v => (float)v.GetDouble()).DefaultIfEmpty(1f).Max());
-    }
-
     public static double MaxAbs(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         double m = 0;

@@ -14,7 +14,14 @@ internal static class FamilyStepGraph
     public const string OutputSuffix = "_out";
 
     /// <summary>Maps the layout onto the graph, checking every name, type and element count against the family.</summary>
-    public static StepGraph Build(InferenceSession session, string where, StateLayout layout, int inputSize, int outputSize)
+    /// <param name="session">The graph's session.</param>
+    /// <param name="where">The graph's path, for messages.</param>
+    /// <param name="layout">The family's state layout.</param>
+    /// <param name="inputSize">The step's input size.</param>
+    /// <param name="outputSize">The step's output size.</param>
+    /// <param name="conditioning">Further float32 inputs the family's session binds itself (gla-tts: the text tensors); none by default.</param>
+    public static StepGraph Build(InferenceSession session, string where, StateLayout layout, int inputSize, int outputSize,
+        IReadOnlyCollection<string>? conditioning = null)
     {
         var sig = new GraphSignature(session, where);
         var input = sig.FloatInput(InputName, "the step's frame");
@@ -36,6 +43,11 @@ internal static class FamilyStepGraph
             state.Add(new StateBinding(e, e.Name, outName, shape));
         }
         var known = new HashSet<string>(layout.Entries.Select(e => e.Name)) { InputName };
+        foreach (var c in conditioning ?? [])
+        {
+            sig.FloatInput(c, "a conditioning input the family binds");
+            known.Add(c);
+        }
         var extra = sig.InputNames.Where(n => !known.Contains(n)).ToList();
         Fail.If(extra.Count > 0, EdgeErrorCode.InvalidPackage,
             $"{where}: the graph has inputs the family does not feed: {string.Join(", ", extra)}. A step graph takes 'input' and the state entries {string.Join(", ", layout.Entries.Select(e => e.Name))}.");

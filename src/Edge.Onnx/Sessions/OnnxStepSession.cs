@@ -68,6 +68,23 @@ internal sealed class OnnxStepSession : IStepSession
         _output.CopyTo(output);
     }
 
+    /// <summary>
+    /// Binds a further input (a family's conditioning tensor, e.g. gla-tts's text keys) in both bindings,
+    /// replacing what was bound under that name. For rare calls (a new text), never per step: binding allocates.
+    /// The caller owns <paramref name="value"/> and keeps it alive while it is bound.
+    /// </summary>
+    public void BindInput(string name, OrtValue value)
+    {
+        try
+        {
+            foreach (var b in _bindings) b.BindInput(name, value);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw OrtCall.Convert(e, $"while binding input '{name}'")!;
+        }
+    }
+
     public void Reset() => WriteState(_model.InitialState);
 
     public void ReadState(Span<float> destination)

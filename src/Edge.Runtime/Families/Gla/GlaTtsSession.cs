@@ -44,6 +44,16 @@ internal sealed class GlaTtsSession : IStepSession, ITextConditioning, IVoiceCon
 
     public int TextLength => _text.Length;
 
+    /// <summary>The current text's buffers (K, Vᵀ, P of the cross-attention): the ONNX backend feeds them to its step graph.</summary>
+    internal TextWorkspace Text => _text;
+
+    /// <summary>Steps since the last reset, as written into a saved voice; the ONNX backend, which steps elsewhere, sets it before <see cref="SaveVoice"/>.</summary>
+    internal long Steps
+    {
+        get => _steps;
+        set => _steps = value;
+    }
+
     public void Step(ReadOnlySpan<float> input, Span<float> output)
     {
         var c = _model.Config;
