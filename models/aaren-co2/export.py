@@ -17,6 +17,9 @@ sys.path.insert(0, os.path.join(HERE, "..", "aaren-reference"))
 import train  # noqa: E402
 from export_forecaster import export  # noqa: E402
 
+# How `edge forecast` turns CSV rows into this model's inputs (model.json "forecast").
+FORECAST = {"value_column": "co2", "time_column": "date", "time_format": "yyyyMMdd", "target": "delta", "season": 52, "inputs": [{"kind": "value"}, {"kind": "sin", "clock": "time", "period": 365.2425, "origin": "1958-01-01"}, {"kind": "cos", "clock": "time", "period": 365.2425, "origin": "1958-01-01"}]}
+
 
 def main():
     dates, y, observed, X = train.load_data()
@@ -36,7 +39,8 @@ def main():
                   "test": [len(y) - train.TEST, len(y)]},
         "metrics": metrics,
     }
-    export(HERE, X, horizon=train.SEASON, provenance=provenance, base_col=train.BASE_COL)
+    export(HERE, X, horizon=train.SEASON, provenance=provenance, base_col=train.BASE_COL,
+           forecast_spec=FORECAST)
 
 
 if __name__ == "__main__":

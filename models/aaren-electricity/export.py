@@ -17,6 +17,9 @@ sys.path.insert(0, os.path.join(HERE, "..", "aaren-reference"))
 import train  # noqa: E402
 from export_forecaster import export  # noqa: E402
 
+# How `edge forecast` turns CSV rows into this model's inputs (model.json "forecast").
+FORECAST = {"value_column": "demand", "target": "delta", "base_input": 1, "season": 336, "inputs": [{"kind": "value"}, {"kind": "lag", "offset": -335}, {"kind": "lag", "offset": -336}, {"kind": "sin", "clock": "row", "period": 48}, {"kind": "cos", "clock": "row", "period": 48}, {"kind": "sin", "clock": "row", "period": 336}, {"kind": "cos", "clock": "row", "period": 336}]}
+
 
 def main():
     y, X = train.load_data()
@@ -40,7 +43,8 @@ def main():
                   "validation_for_hyperparameters": [N - train.TEST - train.VAL, N - train.TEST]},
         "metrics": metrics,
     }
-    export(HERE, X, horizon=train.WEEK, provenance=provenance, base_col=train.BASE_COL)
+    export(HERE, X, horizon=train.WEEK, provenance=provenance, base_col=train.BASE_COL,
+           forecast_spec=FORECAST)
 
 
 if __name__ == "__main__":

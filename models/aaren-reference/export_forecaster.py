@@ -30,7 +30,7 @@ from forecasting import forecast  # noqa: E402
 from onnx_eval import check_step_onnx  # noqa: E402
 
 
-def export(folder, X, horizon, provenance, base_col=0, golden_steps=500):
+def export(folder, X, horizon, provenance, base_col=0, golden_steps=500, forecast_spec=None):
     ckpt = torch.load(os.path.join(folder, "checkpoint.pt"))
     model = Aaren.from_config(ckpt["config"])
     model.load_state_dict(ckpt["state_dict"])
@@ -69,8 +69,9 @@ def export(folder, X, horizon, provenance, base_col=0, golden_steps=500):
                            "max_abs_recurrent_f32_minus_parallel_f64": e32,
                            "max_rel_step_onnx_minus_reference_f32": e_onnx,
                            "forecast_example_mae": fc_mae})
+    extra = {"forecast": forecast_spec} if forecast_spec else {}
     write_package(folder, "aaren", model.config(),
-                  {k: v.numpy() for k, v in model.state_dict().items()}, prov, onnx="step.onnx")
+                  {k: v.numpy() for k, v in model.state_dict().items()}, prov, onnx="step.onnx", **extra)
     print(f"{os.path.basename(folder)}: f64 rec-par {e64:.1e}, f32 rec vs par {e32:.1e}, onnx {e_onnx:.1e}, "
           f"forecast example ({horizon} steps) MAE {fc_mae:.4f}")
     return model
