@@ -54,11 +54,21 @@ public sealed class PackedMatrix
         return new PackedMatrix(data, rows, cols, lanes, path);
     }
 
+    /// <summary>Floats stored (rows × cols, plus the zero rows that pad the last panel).</summary>
+    public long StoredFloats => _data.LongLength;
+
     /// <summary>Computes <c>y = W x</c>.</summary>
     public void Multiply(ReadOnlySpan<float> x, Span<float> y)
     {
         Check(x, y);
-        Core(x, y, default, hasBias: false);
+        Core(x, y, default, hasBias: false, accumulate: false);
+    }
+
+    /// <summary>Computes <c>y += W x</c>.</summary>
+    public void MultiplyAccumulate(ReadOnlySpan<float> x, Span<float> y)
+    {
+        Check(x, y);
+        Core(x, y, default, hasBias: false, accumulate: true);
     }
 
     /// <summary>Computes <c>y = W x + b</c>.</summary>
@@ -66,7 +76,7 @@ public sealed class PackedMatrix
     {
         Check(x, y);
         if (bias.Length != Rows) Throw.Length(nameof(bias), Rows, bias.Length);
-        Core(x, y, bias, hasBias: true);
+        Core(x, y, bias, hasBias: true, accumulate: false);
     }
 
     private void Check(ReadOnlySpan<float> x, Span<float> y)
@@ -77,11 +87,12 @@ public sealed class PackedMatrix
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Core(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, bool hasBias)
+    private void Core(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, bool hasBias, bool accumulate)
     {
         if (_lanes == 0)
         {
             if (hasBias) MatVec.MultiplyAddBias(_data, x, bias, y);
+            else if (accumulate) MatVec.MultiplyAccumulate(_data, x, y);
             else MatVec.Multiply(_data, x, y);
             return;
         }
@@ -95,11 +106,16 @@ public sealed class PackedMatrix
             ref float pp = ref Unsafe.Add(ref p, (nint)panel * height * Cols);
             int row0 = panel * height;
             Span<float> dest = panel < fullPanels ? y.Slice(row0, height) : tail[..height];
+            if (panel >= fullPanels)
+            {
+                tail.Clear();
+                if (accumulate) y[row0..].CopyTo(tail);
+            }
             switch (_lanes)
             {
-                case 16: Panel512(ref pp, ref xr, Cols, dest); break;
-                case 8: Panel256(ref pp, ref xr, Cols, dest); break;
-                default: Panel128(ref pp, ref xr, Cols, dest); break;
+                case 16: Panel512(ref pp, ref xr, Cols, dest, accumulate); break;
+                case 8: Panel256(ref pp, ref xr, Cols, dest, accumulate); break;
+                default: Panel128(ref pp, ref xr, Cols, dest, accumulate); break;
             }
             if (panel >= fullPanels) tail[..(Rows - row0)].CopyTo(y[row0..]);
         }
@@ -110,53 +126,143 @@ public sealed class PackedMatrix
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Panel512(ref float p, ref float x, int cols, Span<float> y)
+    private static void Panel512(ref float p, ref float x, int cols, Span<float> y, bool accumulate)
     {
-        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
-        for (int c = 0; c < cols; c++)
-        {
-            var xv = Vector512.Create(Unsafe.Add(ref x, c));
-            ref float pc = ref Unsafe.Add(ref p, (nint)c * 64);
-            a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pc), xv, a0);
-            a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pc, 16), xv, a1);
-            a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pc, 32), xv, a2);
-            a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pc, 48), xv, a3);
-        }
+        // Columns go in blocks of 16, each summed in two interleaved chains (even, odd) and then added to
+        // the totals: every running sum is at most 8 terms long before it joins the next level, which keeps
+        // the rounding near that of a pairwise sum (a single serial sum per row over 1024 columns is not).
+        Vector512<float> t0 = default, t1 = default, t2 = default, t3 = default;
         ref float yr = ref MemoryMarshal.GetReference(y);
-        a0.StoreUnsafe(ref yr); a1.StoreUnsafe(ref yr, 16); a2.StoreUnsafe(ref yr, 32); a3.StoreUnsafe(ref yr, 48);
+        if (accumulate)
+        {
+            t0 = Vector512.LoadUnsafe(ref yr); t1 = Vector512.LoadUnsafe(ref yr, 16);
+            t2 = Vector512.LoadUnsafe(ref yr, 32); t3 = Vector512.LoadUnsafe(ref yr, 48);
+        }
+        for (int start = 0; start < cols; start += 16)
+        {
+            int end = Math.Min(cols, start + 16);
+            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default;
+            int c = start;
+            for (; c + 1 < end; c += 2)
+            {
+                var xa = Vector512.Create(Unsafe.Add(ref x, c));
+                var xb = Vector512.Create(Unsafe.Add(ref x, c + 1));
+                ref float pa = ref Unsafe.Add(ref p, (nint)c * 64);
+                a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pa), xa, a0);
+                a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pa, 16), xa, a1);
+                a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pa, 32), xa, a2);
+                a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pa, 48), xa, a3);
+                b0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pa, 64), xb, b0);
+                b1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pa, 80), xb, b1);
+                b2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pa, 96), xb, b2);
+                b3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pa, 112), xb, b3);
+            }
+            if (c < end)
+            {
+                var xa = Vector512.Create(Unsafe.Add(ref x, c));
+                ref float pa = ref Unsafe.Add(ref p, (nint)c * 64);
+                a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pa), xa, a0);
+                a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pa, 16), xa, a1);
+                a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pa, 32), xa, a2);
+                a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pa, 48), xa, a3);
+            }
+            t0 += a0 + b0; t1 += a1 + b1; t2 += a2 + b2; t3 += a3 + b3;
+        }
+        t0.StoreUnsafe(ref yr); t1.StoreUnsafe(ref yr, 16); t2.StoreUnsafe(ref yr, 32); t3.StoreUnsafe(ref yr, 48);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Panel256(ref float p, ref float x, int cols, Span<float> y)
+    private static void Panel256(ref float p, ref float x, int cols, Span<float> y, bool accumulate)
     {
-        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
-        for (int c = 0; c < cols; c++)
-        {
-            var xv = Vector256.Create(Unsafe.Add(ref x, c));
-            ref float pc = ref Unsafe.Add(ref p, (nint)c * 32);
-            a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pc), xv, a0);
-            a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pc, 8), xv, a1);
-            a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pc, 16), xv, a2);
-            a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pc, 24), xv, a3);
-        }
+        // Columns go in blocks of 16, each summed in two interleaved chains (even, odd) and then added to
+        // the totals: every running sum is at most 8 terms long before it joins the next level, which keeps
+        // the rounding near that of a pairwise sum (a single serial sum per row over 1024 columns is not).
+        Vector256<float> t0 = default, t1 = default, t2 = default, t3 = default;
         ref float yr = ref MemoryMarshal.GetReference(y);
-        a0.StoreUnsafe(ref yr); a1.StoreUnsafe(ref yr, 8); a2.StoreUnsafe(ref yr, 16); a3.StoreUnsafe(ref yr, 24);
+        if (accumulate)
+        {
+            t0 = Vector256.LoadUnsafe(ref yr); t1 = Vector256.LoadUnsafe(ref yr, 8);
+            t2 = Vector256.LoadUnsafe(ref yr, 16); t3 = Vector256.LoadUnsafe(ref yr, 24);
+        }
+        for (int start = 0; start < cols; start += 16)
+        {
+            int end = Math.Min(cols, start + 16);
+            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            Vector256<float> b0 = default, b1 = default, b2 = default, b3 = default;
+            int c = start;
+            for (; c + 1 < end; c += 2)
+            {
+                var xa = Vector256.Create(Unsafe.Add(ref x, c));
+                var xb = Vector256.Create(Unsafe.Add(ref x, c + 1));
+                ref float pa = ref Unsafe.Add(ref p, (nint)c * 32);
+                a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pa), xa, a0);
+                a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pa, 8), xa, a1);
+                a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pa, 16), xa, a2);
+                a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pa, 24), xa, a3);
+                b0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pa, 32), xb, b0);
+                b1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pa, 40), xb, b1);
+                b2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pa, 48), xb, b2);
+                b3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pa, 56), xb, b3);
+            }
+            if (c < end)
+            {
+                var xa = Vector256.Create(Unsafe.Add(ref x, c));
+                ref float pa = ref Unsafe.Add(ref p, (nint)c * 32);
+                a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pa), xa, a0);
+                a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pa, 8), xa, a1);
+                a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pa, 16), xa, a2);
+                a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pa, 24), xa, a3);
+            }
+            t0 += a0 + b0; t1 += a1 + b1; t2 += a2 + b2; t3 += a3 + b3;
+        }
+        t0.StoreUnsafe(ref yr); t1.StoreUnsafe(ref yr, 8); t2.StoreUnsafe(ref yr, 16); t3.StoreUnsafe(ref yr, 24);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Panel128(ref float p, ref float x, int cols, Span<float> y)
+    private static void Panel128(ref float p, ref float x, int cols, Span<float> y, bool accumulate)
     {
-        Vector128<float> a0 = default, a1 = default, a2 = default, a3 = default;
-        for (int c = 0; c < cols; c++)
-        {
-            var xv = Vector128.Create(Unsafe.Add(ref x, c));
-            ref float pc = ref Unsafe.Add(ref p, (nint)c * 16);
-            a0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref pc), xv, a0);
-            a1 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref pc, 4), xv, a1);
-            a2 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref pc, 8), xv, a2);
-            a3 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref pc, 12), xv, a3);
-        }
+        // Columns go in blocks of 16, each summed in two interleaved chains (even, odd) and then added to
+        // the totals: every running sum is at most 8 terms long before it joins the next level, which keeps
+        // the rounding near that of a pairwise sum (a single serial sum per row over 1024 columns is not).
+        Vector128<float> t0 = default, t1 = default, t2 = default, t3 = default;
         ref float yr = ref MemoryMarshal.GetReference(y);
-        a0.StoreUnsafe(ref yr); a1.StoreUnsafe(ref yr, 4); a2.StoreUnsafe(ref yr, 8); a3.StoreUnsafe(ref yr, 12);
+        if (accumulate)
+        {
+            t0 = Vector128.LoadUnsafe(ref yr); t1 = Vector128.LoadUnsafe(ref yr, 4);
+            t2 = Vector128.LoadUnsafe(ref yr, 8); t3 = Vector128.LoadUnsafe(ref yr, 12);
+        }
+        for (int start = 0; start < cols; start += 16)
+        {
+            int end = Math.Min(cols, start + 16);
+            Vector128<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            Vector128<float> b0 = default, b1 = default, b2 = default, b3 = default;
+            int c = start;
+            for (; c + 1 < end; c += 2)
+            {
+                var xa = Vector128.Create(Unsafe.Add(ref x, c));
+                var xb = Vector128.Create(Unsafe.Add(ref x, c + 1));
+                ref float pa = ref Unsafe.Add(ref p, (nint)c * 16);
+                a0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref pa), xa, a0);
+                a1 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref pa, 4), xa, a1);
+                a2 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref pa, 8), xa, a2);
+                a3 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref pa, 12), xa, a3);
+                b0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref pa, 16), xb, b0);
+                b1 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref pa, 20), xb, b1);
+                b2 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref pa, 24), xb, b2);
+                b3 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref pa, 28), xb, b3);
+            }
+            if (c < end)
+            {
+                var xa = Vector128.Create(Unsafe.Add(ref x, c));
+                ref float pa = ref Unsafe.Add(ref p, (nint)c * 16);
+                a0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref pa), xa, a0);
+                a1 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref pa, 4), xa, a1);
+                a2 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref pa, 8), xa, a2);
+                a3 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref pa, 12), xa, a3);
+            }
+            t0 += a0 + b0; t1 += a1 + b1; t2 += a2 + b2; t3 += a3 + b3;
+        }
+        t0.StoreUnsafe(ref yr); t1.StoreUnsafe(ref yr, 4); t2.StoreUnsafe(ref yr, 8); t3.StoreUnsafe(ref yr, 12);
     }
 }

@@ -25,14 +25,17 @@ public class PackedMatrixTests
                 var m = PackedMatrix.Pack(w, rows, cols, path);
                 var y = new float[rows];
                 var yb = new float[rows];
+                var ya = (float[])b.Clone();
                 m.Multiply(x, y);
                 m.MultiplyAddBias(x, b, yb);
+                m.MultiplyAccumulate(x, ya);
                 for (int r = 0; r < rows; r++)
                 {
                     double e = 0;
                     for (int c = 0; c < cols; c++) e += (double)w[r * cols + c] * x[c];
                     Assert.True(Math.Abs(y[r] - e) <= 1e-5 * Math.Sqrt(cols) + 1e-6, $"{path} {rows}x{cols} row {r}: {y[r]} vs {e}");
                     Assert.True(Math.Abs(yb[r] - (e + b[r])) <= 1e-5 * Math.Sqrt(cols) + 1e-6, $"{path} {rows}x{cols} row {r} with bias");
+                    Assert.True(Math.Abs(ya[r] - (e + b[r])) <= 1e-5 * Math.Sqrt(cols) + 1e-6, $"{path} {rows}x{cols} row {r} accumulated");
                 }
             }
         }

@@ -20,7 +20,7 @@ internal static class GlaLayer
         var s = w.Shape;
         int kd = s.KeyDim, vd = s.ValueDim, kh = s.HeadKeyDim, vh = s.HeadValueDim;
         Span<float> proj = scratch.Projection;
-        MatVec.Multiply(w.InProj, x, proj);
+        w.InProj.Multiply(x, proj);
         Span<float> q = proj[..kd], k = proj.Slice(kd, kd), v = proj.Slice(2 * kd, vd), g = proj.Slice(2 * kd + vd, vd);
         ReadOnlySpan<float> low = proj.Slice(2 * kd + 2 * vd, s.GateRank);
 
@@ -51,7 +51,7 @@ internal static class GlaLayer
         }
         Silu.Apply(g, g);
         TensorPrimitives.Multiply(o, g, o);
-        MatVec.MultiplyAccumulate(w.OutProj, o, residual);
+        w.OutProj.MultiplyAccumulate(o, residual);
     }
 
     // Per channel: ring ← [ring[1:], x] (pre-conv values, newest last); x ← Σ_j ring[j]·w[j] (SiLU applied after).

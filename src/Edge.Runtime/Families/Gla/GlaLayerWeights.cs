@@ -1,3 +1,4 @@
+using Edge.Kernels;
 using Edge.Packages;
 
 namespace Edge.Families.Gla;
@@ -9,7 +10,7 @@ namespace Edge.Families.Gla;
 /// </summary>
 internal sealed class GlaLayerWeights
 {
-    private GlaLayerWeights(GlaLayerShape shape, float[] inProj, float[] gateUp, float[] gateBias, float[] outProj,
+    private GlaLayerWeights(GlaLayerShape shape, PackedMatrix inProj, float[] gateUp, float[] gateBias, PackedMatrix outProj,
         float[]? convQ, float[]? convK, float[]? convV, float[] normWeight)
     {
         Shape = shape;
@@ -26,7 +27,7 @@ internal sealed class GlaLayerWeights
     public GlaLayerShape Shape { get; }
 
     /// <summary>[q_proj; k_proj; v_proj; g_proj; gk_proj.0], shape [2Kd + 2Vd + r, w].</summary>
-    public float[] InProj { get; }
+    public PackedMatrix InProj { get; }
 
     /// <summary>gk_proj.1.weight [Kd, r].</summary>
     public float[] GateUp { get; }
@@ -35,7 +36,7 @@ internal sealed class GlaLayerWeights
     public float[] GateBias { get; }
 
     /// <summary>o_proj.weight [w, Vd].</summary>
-    public float[] OutProj { get; }
+    public PackedMatrix OutProj { get; }
 
     /// <summary>q_conv1d.weight as [Kd, conv_size] (null without short convolutions).</summary>
     public float[]? ConvQ { get; }
@@ -50,7 +51,7 @@ internal sealed class GlaLayerWeights
     public float[] NormWeight { get; }
 
     /// <summary>Floats a step reads from this layer's weights.</summary>
-    public long WeightFloats => InProj.LongLength + GateUp.Length + GateBias.Length + OutProj.Length
+    public long WeightFloats => (long)InProj.Rows * InProj.Cols + GateUp.Length + GateBias.Length + (long)OutProj.Rows * OutProj.Cols
         + (ConvQ?.Length ?? 0) + (ConvK?.Length ?? 0) + (ConvV?.Length ?? 0) + NormWeight.Length;
 
     /// <summary>Takes the layer's tensors named <c>{prefix}q_proj.weight</c> etc. (prefix includes any trailing dot).</summary>
@@ -72,9 +73,9 @@ internal sealed class GlaLayerWeights
             ck = w.Take($"{prefix}k_conv1d.weight", kd, 1, s.ConvSize);
             cv = w.Take($"{prefix}v_conv1d.weight", vd, 1, s.ConvSize);
         }
-        return new GlaLayerWeights(s, inProj,
+        return new GlaLayerWeights(s, PackedMatrix.Pack(inProj, s.ProjectionRows, width),
             w.Take($"{prefix}gk_proj.1.weight", kd, r), w.Take($"{prefix}gk_proj.1.bias", kd),
-            w.Take($"{prefix}o_proj.weight", width, vd), cq, ck, cv,
+            PackedMatrix.Pack(w.Take($"{prefix}o_proj.weight", width, vd), width, vd), cq, ck, cv,
             w.Take($"{prefix}g_norm_swish_gate.weight", s.HeadValueDim));
     }
 }

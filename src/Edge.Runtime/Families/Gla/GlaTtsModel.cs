@@ -1,3 +1,4 @@
+using Edge.Kernels;
 using Edge.Backends;
 using Edge.Packages;
 using Edge.Streams;
@@ -26,7 +27,7 @@ public sealed class GlaTtsModel : IStepModel, ITokenInput
         Decoder = decoder;
         Cross = cross;
         RvqEmbed = rvqEmbed;
-        LogitsHead = logitsHead;
+        LogitsHead = PackedMatrix.Pack(logitsHead, config.NQuant * config.AudioVocab, config.DModel);
         var entries = new List<(string, int[])>();
         for (int i = 0; i < encoder.Length; i++) entries.AddRange(config.MainLayer.StateEntries($"encoder.{i}"));
         for (int i = 0; i < decoder.Length; i++) entries.AddRange(config.MainLayer.StateEntries($"decoder.{i}"));
@@ -86,13 +87,13 @@ public sealed class GlaTtsModel : IStepModel, ITokenInput
     internal MixingBlock[] Decoder { get; }
     internal BlindCrossAttention Cross { get; }
     internal float[] RvqEmbed { get; }
-    internal float[] LogitsHead { get; }
+    internal PackedMatrix LogitsHead { get; }
 
     /// <summary>Floats of weights one decoder step reads: every block, the cross-attention's query side and
     /// pos_net, the logits head and one embedding row per quantizer (text-dependent K, V, P and the state excluded).</summary>
     public long StepWeightFloats =>
         Encoder.Sum(b => b.WeightFloats) + Decoder.Sum(b => b.WeightFloats) + Cross.StepWeightFloats
-        + LogitsHead.LongLength + (long)Config.NQuant * Config.DModel;
+        + (long)LogitsHead.Rows * LogitsHead.Cols + (long)Config.NQuant * Config.DModel;
 
     /// <summary>All parameters of the model, text encoder and tables included.</summary>
     public long ParameterCount =>

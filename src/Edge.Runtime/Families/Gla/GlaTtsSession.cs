@@ -73,7 +73,7 @@ internal sealed class GlaTtsSession : IStepSession, ITextConditioning, IVoiceCon
         for (int i = 0; i < _encoderAt.Length; i++) _model.Encoder[i].Step(y, state.Slice(_encoderAt[i], layer), _main);
         _model.Cross.Step(y, _text, state.Slice(_posNetAt, _posNetLength), _cross);
         for (int i = 0; i < _decoderAt.Length; i++) _model.Decoder[i].Step(y, state.Slice(_decoderAt[i], layer), _main);
-        MatVec.Multiply(_model.LogitsHead, y, output);
+        _model.LogitsHead.Multiply(y, output);
         _steps++;
     }
 

@@ -10,7 +10,7 @@ namespace Edge.Families.Gla;
 /// </summary>
 internal sealed class SwiGlu
 {
-    private SwiGlu(int width, int hidden, float[] inWeight, float[] inBias, float[] outWeight, float[] outBias)
+    private SwiGlu(int width, int hidden, PackedMatrix inWeight, float[] inBias, PackedMatrix outWeight, float[] outBias)
     {
         Width = width;
         Hidden = hidden;
@@ -25,30 +25,30 @@ internal sealed class SwiGlu
     /// <summary>⌊4w/3⌋.</summary>
     public int Hidden { get; }
 
-    public float[] InWeight { get; }
+    public PackedMatrix InWeight { get; }
     public float[] InBias { get; }
-    public float[] OutWeight { get; }
+    public PackedMatrix OutWeight { get; }
     public float[] OutBias { get; }
 
     /// <summary>Floats a step reads.</summary>
-    public long WeightFloats => InWeight.LongLength + InBias.Length + OutWeight.Length + OutBias.Length;
+    public long WeightFloats => (long)InWeight.Rows * InWeight.Cols + InBias.Length + (long)OutWeight.Rows * OutWeight.Cols + OutBias.Length;
 
     /// <summary>Takes <c>{prefix}p_in.*</c> and <c>{prefix}p_out.*</c>.</summary>
     public static SwiGlu Load(ModelWeights w, string prefix, int width)
     {
         int f = width * 4 / 3;
-        return new SwiGlu(width, f, w.Take($"{prefix}p_in.weight", 2 * f, width), w.Take($"{prefix}p_in.bias", 2 * f),
-            w.Take($"{prefix}p_out.weight", width, f), w.Take($"{prefix}p_out.bias", width));
+        return new SwiGlu(width, f, PackedMatrix.Pack(w.Take($"{prefix}p_in.weight", 2 * f, width), 2 * f, width), w.Take($"{prefix}p_in.bias", 2 * f),
+            PackedMatrix.Pack(w.Take($"{prefix}p_out.weight", width, f), width, f), w.Take($"{prefix}p_out.bias", width));
     }
 
     /// <summary>Adds <c>p_out(SiLU(a) ⊙ b)</c> to <paramref name="residual"/>; <paramref name="hidden"/> holds 2·⌊4w/3⌋ floats.</summary>
     public void Accumulate(ReadOnlySpan<float> x, Span<float> hidden, Span<float> residual)
     {
-        MatVec.MultiplyAddBias(InWeight, x, InBias, hidden);
+        InWeight.MultiplyAddBias(x, InBias, hidden);
         Span<float> a = hidden[..Hidden], b = hidden.Slice(Hidden, Hidden);
         Silu.Apply(a, a);
         TensorPrimitives.Multiply(a, b, a);
-        MatVec.MultiplyAccumulate(OutWeight, a, residual);
+        OutWeight.MultiplyAccumulate(a, residual);
         TensorPrimitives.Add(residual, OutBias, residual);
     }
 }
