@@ -311,3 +311,24 @@ def train(model, X, y, train_end, val_end, steps, lr=3e-3, crop=None, batch=8, l
     if best_state is not None:
         model.load_state_dict(best_state)
     return hist, best
+
+
+def forecast_package(folder, argv):
+    """The body of each package's forecast_reference.py: forecast HISTORY/FUTURE .npy files given in
+    argv (writing OUT), or with no arguments check the package's forecast/expected.npy."""
+    import os
+    from aaren import load_package
+
+    model, doc = load_package(folder)
+    base = doc["provenance"]["forecast"]["base_column"]
+    if len(argv) == 3:
+        history, future = np.load(argv[0]), np.load(argv[1])
+        np.save(argv[2], forecast(model, history, future, base_col=base))
+        return
+    fc = os.path.join(folder, "forecast")
+    history, future = np.load(os.path.join(fc, "history.npy")), np.load(os.path.join(fc, "future.npy"))
+    expected, truth = np.load(os.path.join(fc, "expected.npy")), np.load(os.path.join(fc, "truth.npy"))
+    got = forecast(model, history, future, base_col=base)
+    err = float(np.abs(got - expected).max())
+    print(f"{len(got)} steps: max |forecast - expected| = {err:.3g}; MAE vs truth {np.mean(np.abs(got - truth)):.4f}")
+    assert err <= 1e-3 * max(1.0, float(np.abs(expected).max())), "forecast does not reproduce forecast/expected.npy"
