@@ -1,7 +1,6 @@
 using System.Globalization;
 using Edge.Diagnostics;
 using Edge.Formats.Npy;
-using Edge.Formats.Safetensors;
 using Edge.Streams;
 
 namespace Edge.Cli.Demo;
@@ -23,12 +22,11 @@ internal static class EcgDemo
         var input = NpyFile.Read(Path.Combine(dir, "golden", "input.npy"));
         var golden = NpyFile.Read(Path.Combine(dir, "golden", "output.npy"));
         int steps = input.Rows, width = model.OutputSize;
-        var output = new float[steps * width];
         using var stream = model.CreateStream();
-        for (int t = 0; t < steps; t++) stream.Step(input.Row(t), output.AsSpan(t * width, width));
-        double maxErr = MaxAbs(output, golden.Data);
+        var output = DemoChecks.Replay(stream, input);
+        double maxErr = DemoChecks.MaxAbs(output, golden.Data);
         bool goldenOk = maxErr <= 1e-5;
-        o.WriteLine(string.Create(c, $"  golden check   {steps} steps vs the PyTorch reference: max abs error {maxErr:E1} {(goldenOk ? "ok" : "FAILED (limit 1e-5)")}"));
+        o.WriteLine(string.Create(c, $"  golden check   {steps} steps vs the PyTorch reference: max abs error {maxErr:E1} {DemoChecks.Verdict(goldenOk)}"));
 
         // Same stream in two halves with the state saved to a file and loaded into a new stream.
         string stateFile = Path.Combine(Path.GetTempPath(), $"edge-demo-{Environment.ProcessId}.safetensors");
@@ -46,7 +44,7 @@ internal static class EcgDemo
         }
         File.Delete(stateFile);
         bool chunkOk = chunked.AsSpan().SequenceEqual(output);
-        o.WriteLine($"  state file     two halves through a state file equal one run: {(chunkOk ? "ok" : "FAILED")}");
+        o.WriteLine($"  state file     two halves through a state file equal one run: {DemoChecks.Verdict(chunkOk)}");
 
         // Forecast error: the output at step t predicts the input at t + 1.
         double model1 = 0, naive = 0;
@@ -63,12 +61,5 @@ internal static class EcgDemo
         var bench = StepBenchmark.Run(model, 100_000);
         o.WriteLine(string.Create(c, $"  speed          {bench.UsPerStepP50:F2} µs/step p50, {bench.UsPerStepP99:F2} p99, {bench.StepsPerSecond:N0} steps/s, {bench.AllocBytesPerStep:F0} bytes allocated per step"));
         return goldenOk && chunkOk;
-    }
-
-    private static double MaxAbs(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        double m = 0;
-        for (int i = 0; i < a.Length; i++) m = Math.Max(m, Math.Abs(a[i] - b[i]));
-        return m;
     }
 }
