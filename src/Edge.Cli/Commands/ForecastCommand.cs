@@ -70,7 +70,7 @@ internal static class ForecastCommand
             stdout.WriteLine(JsonOutput.Serialize(new
             {
                 model = pkg, csv = csvPath, column = valueName, rows = csv.RowCount, interpolated_rows = numbers.Filled.Count,
-                history_rows = t, start_row = startRow, horizon, holdout, season, mae, seasonal_naive_mae = naiveMae, one_step_mae = oneStepMae, one_step_rows = lastRows,
+                history_rows = t, start_row = startRow, horizon, holdout, season, damping = spec.Damping, mae, seasonal_naive_mae = naiveMae, one_step_mae = oneStepMae, one_step_rows = lastRows,
                 forecast = run.Forecast.Select((v, i) => new
                 {
                     step = i + 1, row = t + i, time = run.Times is null ? null : run.Times[i].ToString("s", CultureInfo.InvariantCulture),
@@ -86,7 +86,8 @@ internal static class ForecastCommand
             + (numbers.Filled.Count > 0 ? $", {numbers.Filled.Count} missing values interpolated" : ""));
         string oneStepText = oneStepMae is { } o ? string.Create(c, $"; one-step MAE over the last {lastRows}: {o:G6}") : "";
         stdout.WriteLine($"history   {t - startRow} rows streamed one step ahead{(startRow > 0 ? $" (from row {startRow}; earlier rows feed lags only)" : "")}{oneStepText}");
-        stdout.WriteLine($"forecast  {horizon} steps, each prediction fed back as the next observation; {known} held-out rows to compare");
+        string dampingText = spec.Damping != 1 ? string.Create(c, $", the model's correction damped by {spec.Damping:G6}^h at step h+1") : "";
+        stdout.WriteLine($"forecast  {horizon} steps, each prediction fed back as the next observation{dampingText}; {known} held-out rows to compare");
         stdout.WriteLine();
         string timeFormat = times is not null && times.All(x => x.TimeOfDay == TimeSpan.Zero) ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm";
         stdout.WriteLine(times is null ? "   step      row      forecast         truth         error"

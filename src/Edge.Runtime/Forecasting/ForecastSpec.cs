@@ -16,8 +16,11 @@ namespace Edge.Forecasting;
 /// <param name="Target">What the model's first output predicts.</param>
 /// <param name="Season">Rows per season, for the default horizon, plots and the seasonal-naive baseline.</param>
 /// <param name="BaseInput">Target delta: the input the output is added to (the value by default; a lag for a seasonal difference).</param>
+/// <param name="Damping">Target delta: φ in (0, 1]; the h-th step of a multi-step forecast (h = 0 for the first) adds <c>φ^h · output</c>
+/// to the base, so the model's correction fades towards the base (the seasonal-naive value for a lag base). 1: undamped.</param>
 public sealed record ForecastSpec(
-    IReadOnlyList<ForecastInput> Inputs, string? ValueColumn, string? TimeColumn, string? TimeFormat, ForecastTarget Target, int? Season, int BaseInput)
+    IReadOnlyList<ForecastInput> Inputs, string? ValueColumn, string? TimeColumn, string? TimeFormat, ForecastTarget Target, int? Season, int BaseInput,
+    double Damping = 1.0)
 {
     /// <summary>The model input that holds the value.</summary>
     public int ValueInput => Inputs.Select((x, i) => (x, i)).First(p => p.x.Kind == ForecastInputKind.Value).i;
@@ -42,6 +45,10 @@ public sealed record ForecastSpec(
         var target = c.StringOr("target", "delta", "delta", "value") == "value" ? ForecastTarget.Value : ForecastTarget.Delta;
         int? season = c.Has("season") ? c.Int("season", 1, 1 << 24) : null;
         int? baseInput = c.Has("base_input") ? c.Int("base_input", 0, 1 << 16) : null;
+        double damping = c.Has("damping") ? Number(c.Element("damping"), where, "damping") : 1.0;
+        Fail.If(!(damping > 0 && damping <= 1), EdgeErrorCode.InvalidPackage, $"{where}: 'damping' is {damping}; it must be in (0, 1] (1: undamped).");
+        Fail.If(damping != 1 && target != ForecastTarget.Delta, EdgeErrorCode.InvalidPackage,
+            $"{where}: 'damping' fades the correction a \"delta\" target adds to its base; a \"value\" target has none, so remove 'damping'.");
         var items = c.Element("inputs");
         Fail.If(items.ValueKind != JsonValueKind.Array, EdgeErrorCode.InvalidPackage, $"{where}: 'inputs' must be an array with one entry per model input.");
         c.EnsureNoUnknownKeys();
@@ -58,7 +65,7 @@ public sealed record ForecastSpec(
         int valueInput = inputs.FindIndex(x => x.Kind == ForecastInputKind.Value);
         Fail.If(baseInput is { } b && (b >= inputs.Count || inputs[b].Kind is not (ForecastInputKind.Value or ForecastInputKind.Lag)), EdgeErrorCode.InvalidPackage,
             $"{where}: 'base_input' {baseInput} must index a \"value\" or \"lag\" input.");
-        var spec = new ForecastSpec(inputs, valueColumn, timeColumn, timeFormat, target, season, baseInput ?? valueInput);
+        var spec = new ForecastSpec(inputs, valueColumn, timeColumn, timeFormat, target, season, baseInput ?? valueInput, damping);
         Fail.If(spec.NeedsTime && timeColumn is null, EdgeErrorCode.InvalidPackage, $"{where}: an input uses clock \"time\", so 'time_column' must name the CSV's time column.");
         return spec;
     }

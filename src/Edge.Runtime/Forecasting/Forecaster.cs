@@ -5,10 +5,10 @@ namespace Edge.Forecasting;
 /// <summary>
 /// The multi-step forecast, as models/aaren-reference/forecasting.py's <c>forecast</c> defines it: run the model
 /// over the history rows from the initial state (one step ahead), then for h = 1..H take
-/// <c>ŷ_{T+h} = row[base] + output</c> (target delta; <c>output</c> for target value), where row is the row just
-/// fed and base its value or lag input, and feed row T+h with its value replaced by <c>ŷ_{T+h}</c> (its lags
-/// and calendar inputs are known) as the next row: each prediction is fed back as the next step's
-/// observation, in float32.
+/// <c>ŷ_{T+h} = row[base] + φ^{h−1}·output</c> (target delta, φ the spec's damping, 1 by default; <c>output</c> for
+/// target value), where row is the row just fed and base its value or lag input, and feed row T+h with its value
+/// replaced by <c>ŷ_{T+h}</c> (its lags and calendar inputs are known) as the next row: each prediction is fed back
+/// as the next step's observation, in float32.
 /// </summary>
 public static class Forecaster
 {
@@ -41,12 +41,12 @@ public static class Forecaster
         {
             Fill(spec, row, r, rowTimes, series);
             stream.Step(row, output);
-            if (r + 1 < t) oneStep[r + 1] = Next(spec, row, output[0]);
+            if (r + 1 < t) oneStep[r + 1] = Next(spec, row, output[0], 0);
         }
         var forecast = new float[horizon];
         for (int h = 0; h < horizon; h++)
         {
-            forecast[h] = series[t + h] = Next(spec, row, output[0]);
+            forecast[h] = series[t + h] = Next(spec, row, output[0], h);
             if (h + 1 == horizon) break;
             Fill(spec, row, t + h, rowTimes, series);
             stream.Step(row, output);
@@ -57,11 +57,12 @@ public static class Forecaster
     /// <summary>
     /// The same procedure on input rows already built (forecasting.py's <c>forecast(model, history, future, base_col)</c>):
     /// <paramref name="history"/> <c>[T, F]</c> rows fed as they are, <paramref name="future"/> <c>[H, F]</c> rows whose
-    /// value input is replaced by each prediction before it is fed. Returns the H forecasts.
+    /// value input is replaced by each prediction before it is fed; <paramref name="damping"/> as the spec's. Returns the H forecasts.
     /// </summary>
     public static float[] RunRows(EdgeModel model, ReadOnlySpan<float> history, ReadOnlySpan<float> future, int valueInput = 0, int baseInput = 0,
-        ForecastTarget target = ForecastTarget.Delta)
+        ForecastTarget target = ForecastTarget.Delta, double damping = 1.0)
     {
+        Fail.If(!(damping > 0 && damping <= 1), EdgeErrorCode.InvalidArgument, $"damping is {damping}; it must be in (0, 1] (1: undamped).");
         int f = model.InputSize;
         Fail.If(history.Length == 0 || history.Length % f != 0 || future.Length % f != 0, EdgeErrorCode.InvalidInput,
             $"history and future must be whole rows of {f} inputs, and the history must not be empty.");
@@ -77,7 +78,7 @@ public static class Forecaster
         var forecast = new float[horizon];
         for (int h = 0; h < horizon; h++)
         {
-            forecast[h] = target == ForecastTarget.Delta ? row[baseInput] + output[0] : output[0];
+            forecast[h] = target == ForecastTarget.Delta ? row[baseInput] + Damped(output[0], damping, h) : output[0];
             if (h + 1 == horizon) break;
             future.Slice(h * f, f).CopyTo(row);
             row[valueInput] = forecast[h];
@@ -86,7 +87,11 @@ public static class Forecaster
         return forecast;
     }
 
-    private static float Next(ForecastSpec spec, float[] row, float output) => spec.Target == ForecastTarget.Delta ? row[spec.BaseInput] + output : output;
+    private static float Next(ForecastSpec spec, float[] row, float output, int h) =>
+        spec.Target == ForecastTarget.Delta ? row[spec.BaseInput] + Damped(output, spec.Damping, h) : output;
+
+    // φ^h in double, rounded to float32, times the output in float32: forecasting.py's np.float32(damping ** h) * out.
+    private static float Damped(float output, double damping, int h) => damping == 1 ? output : (float)Math.Pow(damping, h) * output;
 
     private static void Fill(ForecastSpec spec, float[] row, int r, DateTime[]? times, float[] series)
     {

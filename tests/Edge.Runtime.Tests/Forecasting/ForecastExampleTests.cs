@@ -32,10 +32,11 @@ public sealed class ForecastExampleTests(ITestOutputHelper log)
         var history = NpyFile.Read(Path.Combine(folder, "forecast", "history.npy"));
         var future = NpyFile.Read(Path.Combine(folder, "forecast", "future.npy"));
         var expected = NpyFile.Read(Path.Combine(folder, "forecast", "expected.npy")).Data;
-        int baseInput = model.Package.Forecast is not null ? ForecastSpec.For(model.Package, model.InputSize).BaseInput
+        var spec = model.Package.Forecast is not null ? ForecastSpec.For(model.Package, model.InputSize) : null;
+        int baseInput = spec is not null ? spec.BaseInput
             : model.Package.Provenance is { } p && p.TryGetProperty("forecast", out var f) && f.TryGetProperty("base_column", out var b) ? b.GetInt32() : 0;
 
-        var forecast = Forecaster.RunRows(model, history.Data, future.Data, valueInput: 0, baseInput: baseInput);
+        var forecast = Forecaster.RunRows(model, history.Data, future.Data, valueInput: 0, baseInput: baseInput, damping: spec?.Damping ?? 1.0);
 
         double scale = Math.Max(1, expected.Average(v => Math.Abs((double)v)));
         var truth = NpyFile.Read(Path.Combine(folder, "forecast", "truth.npy")).Data;

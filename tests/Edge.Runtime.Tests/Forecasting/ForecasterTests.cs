@@ -49,11 +49,14 @@ public sealed class ForecasterTests
         Assert.Equal(run.Forecast, Forecaster.RunRows(model, historyRows, futureRows));
     }
 
-    [Fact]
-    public void Lag_inputs_and_a_lag_base_follow_the_electricity_procedure()
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(0.98)]
+    public void Lag_inputs_and_a_lag_base_follow_the_electricity_procedure(double damping)
     {
         // models/aaren-electricity: [demand_t, y[t+1−336], y[t−336], day sin/cos, week sin/cos], output added to
-        // the first lag (the demand a week before the predicted step).
+        // the first lag (the demand a week before the predicted step), damped by φ^h at forecast step h (from 0),
+        // the damped forecast fed back.
         const int week = 336, day = 48;
         var spec = AarenSpec.Random(24, heads: 4, layers: 1);
         spec.InputDim = 7;
@@ -75,9 +78,11 @@ public sealed class ForecasterTests
                 new { kind = "sin", clock = "row", period = week }, new { kind = "cos", clock = "row", period = week },
             },
         };
+        if (damping != 1) block["damping"] = damping;
         using var dir = new TempFolder();
         using var model = EdgeModel.Load(spec.WritePackage(dir.Path, editRoot: r => r["forecast"] = block));
         var fs = ForecastSpec.For(model.Package, model.InputSize);
+        Assert.Equal(damping, fs.Damping);
         int t = 900, horizon = 60;
         var y = Enumerable.Range(0, t).Select(i => 25000 + 4000 * Math.Sin(2 * Math.PI * i / day) + 1000 * Math.Sin(2 * Math.PI * i / week)).ToArray();
 
@@ -95,13 +100,23 @@ public sealed class ForecasterTests
         var output = new float[1];
         float[] row = [];
         for (int i = 0; i < t; i++) stream.Step(row = Row(i), output);
+        float lastCorrection = 0;
         for (int h = 0; h < horizon; h++)
         {
-            float value = row[1] + output[0];
+            lastCorrection = (float)Math.Pow(damping, h) * output[0];
+            float value = row[1] + lastCorrection;
             Assert.Equal(value, run.Forecast[h], 3);   // within 1e-3 MW: the row clocks' phases may round differently
             series.Add(value);
             stream.Step(row = Row(t + h), output);
         }
+        // The last step's correction, at φ^59 = 0.30 for φ = 0.98, is tens of MW: damping visibly changes the forecast.
+        Assert.True(Math.Abs(lastCorrection) > 5, $"correction {lastCorrection} MW at the last step");
+
+        // The same forecast from prebuilt rows.
+        var rows = Enumerable.Range(0, t + horizon).Select(Row).ToArray();
+        var rowsForecast = Forecaster.RunRows(model, rows[..t].SelectMany(r => r).ToArray(), rows[t..].SelectMany(r => r).ToArray(),
+            valueInput: 0, baseInput: 1, damping: damping);
+        for (int h = 0; h < horizon; h++) Assert.Equal(run.Forecast[h], rowsForecast[h], 3);
     }
 
     [Fact]
@@ -139,6 +154,9 @@ public sealed class ForecasterTests
     [InlineData("no-time-column", "'time_column' must name the CSV's time column")]
     [InlineData("unknown-key", "unknown key 'horizon'")]
     [InlineData("bad-kind", "'kind' is 'tan'")]
+    [InlineData("damping-above-one", "'damping' is 1.5; it must be in (0, 1]")]
+    [InlineData("damping-zero", "'damping' is 0; it must be in (0, 1]")]
+    [InlineData("damping-value-target", "a \"value\" target has none, so remove 'damping'")]
     public void A_forecast_object_that_does_not_fit_the_model_is_refused(string change, string message)
     {
         using var dir = new TempFolder();
@@ -151,6 +169,9 @@ public sealed class ForecasterTests
             case "no-time-column": block.Remove("time_column"); break;
             case "unknown-key": block["horizon"] = 5; break;
             case "bad-kind": block["inputs"] = new[] { inputs[0], new { kind = "tan", clock = "row", period = 4 }, inputs[2] }; break;
+            case "damping-above-one": block["damping"] = 1.5; break;
+            case "damping-zero": block["damping"] = 0; break;
+            case "damping-value-target": block["damping"] = 0.9; block["target"] = "value"; break;
         }
         using var model = EdgeModel.Load(Co2LikePackage.Spec(23).WritePackage(dir.Path, editRoot: r => { if (change != "none") r["forecast"] = block; }));
         var e = Assert.Throws<EdgeException>(() => ForecastSpec.For(model.Package, model.InputSize));
