@@ -26,11 +26,10 @@ internal static class GlaLayer
 
         if (s.UseShortConv)
         {
-            int cs = s.ConvSize;
-            ShortConv(state[..(kd * cs)], w.ConvQ!, q, cs);
-            ShortConv(state.Slice(kd * cs, kd * cs), w.ConvK!, k, cs);
-            ShortConv(state.Slice(2 * kd * cs, vd * cs), w.ConvV!, v, cs);
-            Silu.Apply(proj[..(2 * kd + vd)], proj[..(2 * kd + vd)]);
+            // The q, k, v rings are adjacent in the state as q, k, v are in proj: one pass over all three.
+            Span<float> qkv = proj[..(2 * kd + vd)];
+            ShortConvolution.Step(state[..s.RingLength], w.Conv!, qkv, s.ConvSize);
+            Silu.Apply(qkv, qkv);
         }
 
         // gk = logsigmoid(W2 W1 x + b2) / normalizer; the decay is exp(gk).
@@ -52,17 +51,5 @@ internal static class GlaLayer
         Silu.Apply(g, g);
         TensorPrimitives.Multiply(o, g, o);
         w.OutProj.MultiplyAccumulate(o, residual);
-    }
-
-    // Per channel: ring ← [ring[1:], x] (pre-conv values, newest last); x ← Σ_j ring[j]·w[j] (SiLU applied after).
-    private static void ShortConv(Span<float> ring, ReadOnlySpan<float> weight, Span<float> x, int taps)
-    {
-        for (int c = 0; c < x.Length; c++)
-        {
-            Span<float> r = ring.Slice(c * taps, taps);
-            r[1..].CopyTo(r);
-            r[taps - 1] = x[c];
-            x[c] = TensorPrimitives.Dot(r, weight.Slice(c * taps, taps));
-        }
     }
 }

@@ -11,16 +11,14 @@ namespace Edge.Families.Gla;
 internal sealed class GlaLayerWeights
 {
     private GlaLayerWeights(GlaLayerShape shape, PackedMatrix inProj, float[] gateUp, float[] gateBias, PackedMatrix outProj,
-        float[]? convQ, float[]? convK, float[]? convV, float[] normWeight)
+        float[]? conv, float[] normWeight)
     {
         Shape = shape;
         InProj = inProj;
         GateUp = gateUp;
         GateBias = gateBias;
         OutProj = outProj;
-        ConvQ = convQ;
-        ConvK = convK;
-        ConvV = convV;
+        Conv = conv;
         NormWeight = normWeight;
     }
 
@@ -38,21 +36,18 @@ internal sealed class GlaLayerWeights
     /// <summary>o_proj.weight [w, Vd].</summary>
     public PackedMatrix OutProj { get; }
 
-    /// <summary>q_conv1d.weight as [Kd, conv_size] (null without short convolutions).</summary>
-    public float[]? ConvQ { get; }
-
-    /// <summary>k_conv1d.weight as [Kd, conv_size].</summary>
-    public float[]? ConvK { get; }
-
-    /// <summary>v_conv1d.weight as [Vd, conv_size].</summary>
-    public float[]? ConvV { get; }
+    /// <summary>
+    /// [q_conv1d; k_conv1d; v_conv1d] weights as [2Kd + Vd, conv_size], in the order of the q, k, v rings and
+    /// projections, so one convolution step covers all three (null without short convolutions).
+    /// </summary>
+    public float[]? Conv { get; }
 
     /// <summary>g_norm_swish_gate.weight [Vh], shared by the heads.</summary>
     public float[] NormWeight { get; }
 
     /// <summary>Floats a step reads from this layer's weights.</summary>
     public long WeightFloats => (long)InProj.Rows * InProj.Cols + GateUp.Length + GateBias.Length + (long)OutProj.Rows * OutProj.Cols
-        + (ConvQ?.Length ?? 0) + (ConvK?.Length ?? 0) + (ConvV?.Length ?? 0) + NormWeight.Length;
+        + (Conv?.Length ?? 0) + NormWeight.Length;
 
     /// <summary>Takes the layer's tensors named <c>{prefix}q_proj.weight</c> etc. (prefix includes any trailing dot).</summary>
     public static GlaLayerWeights Load(ModelWeights w, string prefix, GlaLayerShape s)
@@ -66,16 +61,21 @@ internal sealed class GlaLayerWeights
             t.CopyTo(inProj, at);
             at += t.Length;
         }
-        float[]? cq = null, ck = null, cv = null;
+        float[]? conv = null;
         if (s.UseShortConv)
         {
-            cq = w.Take($"{prefix}q_conv1d.weight", kd, 1, s.ConvSize);
-            ck = w.Take($"{prefix}k_conv1d.weight", kd, 1, s.ConvSize);
-            cv = w.Take($"{prefix}v_conv1d.weight", vd, 1, s.ConvSize);
+            conv = new float[s.RingLength];
+            at = 0;
+            foreach (var (name, channels) in new[] { ("q_conv1d", kd), ("k_conv1d", kd), ("v_conv1d", vd) })
+            {
+                var t = w.Take($"{prefix}{name}.weight", channels, 1, s.ConvSize);
+                t.CopyTo(conv, at);
+                at += t.Length;
+            }
         }
         return new GlaLayerWeights(s, PackedMatrix.Pack(inProj, s.ProjectionRows, width),
             w.Take($"{prefix}gk_proj.1.weight", kd, r), w.Take($"{prefix}gk_proj.1.bias", kd),
-            PackedMatrix.Pack(w.Take($"{prefix}o_proj.weight", width, vd), width, vd), cq, ck, cv,
+            PackedMatrix.Pack(w.Take($"{prefix}o_proj.weight", width, vd), width, vd), conv,
             w.Take($"{prefix}g_norm_swish_gate.weight", s.HeadValueDim));
     }
 }
