@@ -35,7 +35,7 @@ def main():
         "script": "models/aaren-electricity/train.py, models/aaren-electricity/export.py",
         "task": "one-step-ahead forecast; output = demand[t+1] - demand[t+1-336] (MW)",
         "forecast": {"base_column": train.BASE_COL, "feedback_column": 0, "season": train.WEEK,
-                     "max_horizon": train.WEEK,
+                     "max_horizon": train.WEEK, "damping": metrics["damping"]["chosen"],
                      "procedure": "models/aaren-reference/forecasting.py: forecast()"},
         "inputs": ["demand_mw", "demand[t+1-336]", "demand[t-336]", "sin(2*pi*(t%48)/48)",
                    "cos(2*pi*(t%48)/48)", "sin(2*pi*(t%336)/336)", "cos(2*pi*(t%336)/336)"],
@@ -43,8 +43,9 @@ def main():
                   "validation_for_hyperparameters": [N - train.TEST - train.VAL, N - train.TEST]},
         "metrics": metrics,
     }
+    # The damping rolling_origin.py chose on validation folds (train.py copies it into metrics.json).
     export(HERE, X, horizon=train.WEEK, provenance=provenance, base_col=train.BASE_COL,
-           forecast_spec=FORECAST)
+           forecast_spec=dict(FORECAST, damping=metrics["damping"]["chosen"]))
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@ Writes into the package folder:
                                (a forecast from a fresh state needs the long history the model
                                was trained with; a 500-row history forecasts much worse)
   forecast/future.npy          float32 [H,F]   = the last H rows with column 0 set to NaN
-  forecast/expected.npy        float32 [H]     = forecasting.forecast(model, history, future, base_col)
+  forecast/expected.npy        float32 [H]     = forecasting.forecast(model, history, future, base_col,
+                                                 damping = forecast_spec["damping"], 1 when absent)
   forecast/truth.npy           float32 [H]     = the observed values of those H rows
   model.json, weights.safetensors (edge_package.write_package, onnx="step.onnx")
 """
@@ -56,7 +57,8 @@ def export(folder, X, horizon, provenance, base_col=0, golden_steps=500, forecas
     history, future = Xa[:-horizon], Xa[-horizon:].copy()
     truth = future[:, 0].copy()
     future[:, 0] = np.nan
-    expected = forecast(model, history, future, base_col=base_col)
+    damping = float((forecast_spec or {}).get("damping", 1.0))
+    expected = forecast(model, history, future, base_col=base_col, damping=damping)
     np.save(os.path.join(fc, "history.npy"), history)
     np.save(os.path.join(fc, "future.npy"), future)
     np.save(os.path.join(fc, "expected.npy"), expected)

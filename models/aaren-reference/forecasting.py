@@ -109,10 +109,13 @@ step_batch = torch.no_grad()(step_batch_grad)
 # the forecast procedure (reference for `edge forecast`)
 # ---------------------------------------------------------------------------------------------
 @torch.no_grad()
-def forecast(model, history, future, base_col=0):
+def forecast(model, history, future, base_col=0, damping=1.0):
     """history: [T,F] rows actually observed (value + known columns); future: [H,F] rows of the
     next H steps whose columns other than 0 are known (column 0 is ignored, may be NaN).
     Returns yhat [H] float32: the forecasts of the value (column 0) of the future rows.
+    damping phi: the h-th forecast (h = 0..H-1) is row[base] + phi^h * out, so the model's
+    correction to the base column fades with the horizon (phi = 1: undamped); phi^h is computed
+    in float64 and cast to float32, and the damped forecast is what is fed back.
     Uses Aaren.step (float32), one step at a time."""
     model = model.float().eval()
     history = np.asarray(history, dtype=np.float32)
@@ -124,7 +127,7 @@ def forecast(model, history, future, base_col=0):
     row = history[-1]
     preds = []
     for h in range(future.shape[0]):
-        value = np.float32(row[base_col] + np.float32(out[0, 0].item()))   # yhat of future row h
+        value = np.float32(row[base_col] + np.float32(damping ** h) * np.float32(out[0, 0].item()))   # yhat of future row h
         preds.append(value)
         if h + 1 < future.shape[0]:
             row = future[h].copy()
@@ -133,46 +136,57 @@ def forecast(model, history, future, base_col=0):
     return np.array(preds, dtype=np.float32)
 
 
-@torch.no_grad()
-def rolling_forecasts(model, X, origins, H, base_col=0):
-    """Batched `forecast` for many origins. X [N,F] all rows (true values); origin o = index of
-    the last observed row. Returns [len(origins), H]: yhat for rows o+1..o+H. The known columns
+def rolling_forecasts(model, X, origins, H, base_col=0, damping=1.0):
+    """Batched `forecast` for many origins (same damping). X [N,F] all rows (true values); origin o =
+    index of the last observed row. Returns [len(origins), H]: yhat for rows o+1..o+H. The known columns
     of rows o+1..o+H-1 are taken from X (they must not depend on values after o)."""
+    return rolling_forecasts_damped(model, X, origins, H, base_col, (damping,))[damping]
+
+
+@torch.no_grad()
+def rolling_forecasts_damped(model, X, origins, H, base_col=0, dampings=(1.0,)):
+    """`rolling_forecasts` for several dampings at once, the history run once: {phi: [len(origins), H]}."""
     model = model.float().eval()
     X = torch.as_tensor(np.asarray(X, dtype=np.float32))
     origins = list(origins)
     B = len(origins)
     state = model.initial_state()
     want = {o: i for i, o in enumerate(origins)}
-    st = initial_state_batch(model, B)
-    outs = torch.zeros(B, model.output_dim)
+    st0 = initial_state_batch(model, B)
+    outs0 = torch.zeros(B, model.output_dim)
     for t in range(max(origins) + 1):
         out, state = model.step(X[t], state)
         if t in want:
             i = want[t]
-            for k in st:
-                st[k][i] = state[k]
-            outs[i] = out[0]
-    rows = X[origins].clone()
-    preds = torch.zeros(B, H)
-    for h in range(H):
-        value = rows[:, base_col] + outs[:, 0]
-        preds[:, h] = value
-        if h + 1 < H:
-            rows = X[[o + 1 + h for o in origins]].clone()
-            rows[:, 0] = value
-            outs, st = step_batch(model, rows, st)
-    return preds.numpy()
+            for k in st0:
+                st0[k][i] = state[k]
+            outs0[i] = out[0]
+    result = {}
+    for damping in dampings:
+        st = {k: v.clone() for k, v in st0.items()}
+        outs = outs0
+        rows = X[origins].clone()
+        preds = torch.zeros(B, H)
+        for h in range(H):
+            value = rows[:, base_col] + outs[:, 0] * float(np.float32(damping ** h))
+            preds[:, h] = value
+            if h + 1 < H:
+                rows = X[[o + 1 + h for o in origins]].clone()
+                rows[:, 0] = value
+                outs, st = step_batch(model, rows, st)
+        result[damping] = preds.numpy()
+    return result
 
 
 # ---------------------------------------------------------------------------------------------
 # metrics
 # ---------------------------------------------------------------------------------------------
-def evaluate(model, X, y, test_start, season, horizons, base_col=0, extra_naive=()):
+def evaluate(model, X, y, test_start, season, horizons, base_col=0, extra_naive=(), damping=1.0):
     """One-step and multi-step MAE/MASE on the test tail y[test_start:].
     MASE scale = in-sample MAE of the seasonal-naive one-step forecast on y[:test_start].
     Multi-step: every origin o with test_start-1 <= o <= N-1-H (all H targets in the test tail);
-    seasonal naive yhat_{o+h} = y_{o+h-S} (h <= S) or y_{o+h-kS} with k = ceil(h/S)."""
+    seasonal naive yhat_{o+h} = y_{o+h-S} (h <= S) or y_{o+h-kS} with k = ceil(h/S).
+    damping != 1: multi-step forecasts are damped (see `forecast`); the undamped MAE is reported too."""
     y = np.asarray(y, dtype=np.float64)
     N = len(y)
     scale = np.mean(np.abs(y[season:test_start] - y[:test_start - season]))
@@ -192,13 +206,16 @@ def evaluate(model, X, y, test_start, season, horizons, base_col=0, extra_naive=
     res["one_step"] = r
     for H in horizons:
         origins = list(range(test_start - 1, N - H))
-        preds = rolling_forecasts(model, X, origins, H, base_col)
+        preds = rolling_forecasts(model, X, origins, H, base_col, damping)
         idx = np.array(origins)[:, None] + 1 + np.arange(H)[None, :]
         k = np.ceil(np.arange(1, H + 1) / season).astype(int)
         sn = y[idx - k[None, :] * season]
         tr = y[idx]
         r = {"model_mae": float(np.mean(np.abs(preds - tr))), "snaive_mae": float(np.mean(np.abs(sn - tr))),
              "origins": len(origins), "horizon": H}
+        if damping != 1.0:
+            r["damping"] = damping
+            r["model_mae_undamped"] = float(np.mean(np.abs(rolling_forecasts(model, X, origins, H, base_col) - tr)))
         for s2 in extra_naive:
             k2 = np.ceil(np.arange(1, H + 1) / s2).astype(int)
             r[f"snaive{s2}_mae"] = float(np.mean(np.abs(y[idx - k2[None, :] * s2] - tr)))
@@ -321,14 +338,15 @@ def forecast_package(folder, argv):
 
     model, doc = load_package(folder)
     base = doc["provenance"]["forecast"]["base_column"]
+    damping = float(doc.get("forecast", {}).get("damping", 1.0))
     if len(argv) == 3:
         history, future = np.load(argv[0]), np.load(argv[1])
-        np.save(argv[2], forecast(model, history, future, base_col=base))
+        np.save(argv[2], forecast(model, history, future, base_col=base, damping=damping))
         return
     fc = os.path.join(folder, "forecast")
     history, future = np.load(os.path.join(fc, "history.npy")), np.load(os.path.join(fc, "future.npy"))
     expected, truth = np.load(os.path.join(fc, "expected.npy")), np.load(os.path.join(fc, "truth.npy"))
-    got = forecast(model, history, future, base_col=base)
+    got = forecast(model, history, future, base_col=base, damping=damping)
     err = float(np.abs(got - expected).max())
     print(f"{len(got)} steps: max |forecast - expected| = {err:.3g}; MAE vs truth {np.mean(np.abs(got - truth)):.4f}")
     assert err <= 1e-3 * max(1.0, float(np.abs(expected).max())), "forecast does not reproduce forecast/expected.npy"
