@@ -5,7 +5,7 @@ namespace Edge.Kernels;
 /// <summary>
 /// Layer normalization over one vector, as PyTorch <c>nn.LayerNorm</c> computes it: biased variance,
 /// <c>y = (x − mean) / sqrt(var + eps) · weight + bias</c>. The variance is taken over the centred values
-/// (two passes), so large offsets do not cancel away the spread.
+/// (corrected two passes), so large offsets do not cancel away the spread.
 /// </summary>
 public static class LayerNorm
 {
@@ -26,6 +26,10 @@ public static class LayerNorm
 
         float mean = TensorPrimitives.Sum(x) / n;
         TensorPrimitives.Subtract(x, mean, y);
+        // Corrected two-pass: a float sum of values far from zero (a serial sum on the scalar path) misses the mean
+        // by many ulps; the centred values' own mean is that error, and removing it restores full precision.
+        float residual = TensorPrimitives.Sum(y) / n;
+        if (residual != 0) TensorPrimitives.Subtract(y, residual, y);
         float variance = TensorPrimitives.SumOfSquares(y) / n;
         float inv = 1f / MathF.Sqrt(variance + epsilon);
         TensorPrimitives.Multiply(y, inv, y);

@@ -14,7 +14,7 @@ internal enum SimdPath
 /// <summary>Which <see cref="SimdPath"/> values this machine accelerates.</summary>
 internal static class SimdPaths
 {
-    /// <summary>The widest accelerated path (honours DOTNET_EnableAVX512F=0 and similar switches).</summary>
+    /// <summary>The widest accelerated path (honours DOTNET_EnableAVX512=0, DOTNET_EnableAVX2=0 and similar switches; on .NET 10 DOTNET_EnableAVX512F is not one).</summary>
     public static readonly SimdPath Best =
         Vector512.IsHardwareAccelerated ? SimdPath.V512 :
         Vector256.IsHardwareAccelerated ? SimdPath.V256 :
