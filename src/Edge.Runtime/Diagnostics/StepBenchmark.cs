@@ -27,14 +27,7 @@ public static class StepBenchmark
         var inputs = MakeInputs(model);
         int rows = inputs.Length / Math.Max(1, model.InputSize);
         var output = new float[model.OutputSize];
-        // Warm up for at least the given steps and half a second, twice with a pause between, so the
-        // tiered JIT has rejitted the step (its background compile would otherwise land inside the run).
-        for (int round = 0; round < 2; round++)
-        {
-            long until = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 2;
-            for (int i = 0; i < warmup || Stopwatch.GetTimestamp() < until; i++) Step(stream, inputs, i % rows, output);
-            Thread.Sleep(200);
-        }
+        JitWarmup.Run(warmup, TimeSpan.FromSeconds(0.5), i => Step(stream, inputs, i % rows, output));
         stream.Reset();
 
         // One timing per step, up to a million; the buffer is touched before the baseline so it is not counted as growth.

@@ -78,7 +78,7 @@ public static class Forecaster
         var forecast = new float[horizon];
         for (int h = 0; h < horizon; h++)
         {
-            forecast[h] = target == ForecastTarget.Delta ? row[baseInput] + Damped(output[0], damping, h) : output[0];
+            forecast[h] = Next(target, row[baseInput], output[0], damping, h);
             if (h + 1 == horizon) break;
             future.Slice(h * f, f).CopyTo(row);
             row[valueInput] = forecast[h];
@@ -88,10 +88,12 @@ public static class Forecaster
     }
 
     private static float Next(ForecastSpec spec, float[] row, float output, int h) =>
-        spec.Target == ForecastTarget.Delta ? row[spec.BaseInput] + Damped(output, spec.Damping, h) : output;
+        Next(spec.Target, row[spec.BaseInput], output, spec.Damping, h);
 
-    // φ^h in double, rounded to float32, times the output in float32: forecasting.py's np.float32(damping ** h) * out.
-    private static float Damped(float output, double damping, int h) => damping == 1 ? output : (float)Math.Pow(damping, h) * output;
+    // Forecast step h (from 0): base + φ^h·output for a delta target, φ^h in double rounded to float32 and the product in
+    // float32 (forecasting.py's np.float32(damping ** h) * out); the output itself for a value target.
+    private static float Next(ForecastTarget target, float baseValue, float output, double damping, int h) =>
+        target != ForecastTarget.Delta ? output : baseValue + (damping == 1 ? output : (float)Math.Pow(damping, h) * output);
 
     private static void Fill(ForecastSpec spec, float[] row, int r, DateTime[]? times, float[] series)
     {

@@ -42,14 +42,7 @@ public static class GlaReleaseBenchmark
         var output = new float[model.OutputSize];
         var rng = new Random(3);
         log?.Invoke($"warming up (at least {warmup} steps and 2 s), then {steps} timed decoder steps …");
-        // As StepBenchmark: warm for the given steps and at least a second, twice with a pause between, so the tiered
-        // JIT's background recompiles (which compete for the cores and slowed the first ~20 steps 2×) land before the run.
-        for (int round = 0; round < 2; round++)
-        {
-            long until = Stopwatch.GetTimestamp() + Stopwatch.Frequency;
-            for (int i = 0; i < warmup || Stopwatch.GetTimestamp() < until; i++) { input[0] = rng.Next(3, c.AudioVocab); session.Step(input, output); }
-            Thread.Sleep(200);
-        }
+        JitWarmup.Run(warmup, TimeSpan.FromSeconds(1), _ => { input[0] = rng.Next(3, c.AudioVocab); session.Step(input, output); });
         var ticks = new long[steps];
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         long alloc0 = GC.GetAllocatedBytesForCurrentThread();
