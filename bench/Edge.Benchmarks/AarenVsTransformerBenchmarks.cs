@@ -1,6 +1,6 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
-using Edge.Families.Aaren.Baseline;
+using Edge.Diagnostics.Baselines;
 using Edge.Formats.Safetensors;
 using Edge.Streams;
 

@@ -44,7 +44,7 @@ public static class EdgeCommandLine
         }
         catch (EdgeException e)
         {
-            stderr.WriteLine($"edge: error [{e.Code}]: {e.Message}");
+            stderr.WriteLine($"edge: error [{e.Code}]: {e.Message}{FlagHint(e.Code)}");
             return UserError;
         }
         catch (Exception e)
@@ -59,4 +59,13 @@ public static class EdgeCommandLine
         stdout.WriteLine(typeof(EdgeCommandLine).Assembly.GetName().Version);
         return 0;
     }
+
+    // The library names its API options; here each code that a flag resolves gets the flag.
+    private static string FlagHint(EdgeErrorCode code) => code switch
+    {
+        EdgeErrorCode.UnsupportedFamily => " (choose the backend with --backend cpu or --backend onnx)",
+        EdgeErrorCode.TextRequired => " (give the text with --text \"...\")",
+        EdgeErrorCode.BackendUnavailable => " (--ep cpu, or --backend cpu, runs on this machine's CPU)",
+        _ => "",
+    };
 }

@@ -1,4 +1,3 @@
-using Edge.Devices;
 using Edge.Onnx.Providers;
 
 namespace Edge.Onnx;

@@ -1,6 +1,4 @@
 using Edge.Formats.Npy;
-using Edge.Runtime.Tests.Aaren;
-using Edge.Runtime.Tests.Support;
 
 namespace Edge.Cli.Tests;
 
@@ -49,7 +47,7 @@ public sealed class AarenRunTests
         Assert.Equal(0, r.ExitCode);
         using var doc = System.Text.Json.JsonDocument.Parse(r.Stdout);
         Assert.Equal(0, doc.RootElement.GetProperty("alloc_bytes_per_step").GetDouble());
-        Assert.Equal(4 * 2 * (4 + 4 + 16), doc.RootElement.GetProperty("state_bytes").GetInt64());   // L 2, NH 4, D 16
+        Assert.Equal(8 * 2 * (4 + 4 + 16), doc.RootElement.GetProperty("state_bytes").GetInt64());   // L 2, NH 4, D 16, f64
     }
 
     private static void AssertClose(float[] expected, float[] actual, float[] outputStd, string what)

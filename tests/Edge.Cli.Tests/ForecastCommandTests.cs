@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Edge.Runtime.Tests.Forecasting;
-using Edge.Runtime.Tests.Support;
 
 namespace Edge.Cli.Tests;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using Edge.Formats.Npy;
-using Edge.Runtime.Tests.Support;
 
 namespace Edge.Cli.Tests;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Edge.Formats.Npy;
-using Edge.Runtime.Tests.Support;
 
 namespace Edge.Cli.Tests;
 

@@ -1,7 +1,5 @@
 using Edge.Formats.Npy;
 using Edge.Formats.Safetensors;
-using Edge.Runtime.Tests.GruAttention;
-using Edge.Runtime.Tests.Support;
 
 namespace Edge.Cli.Tests;
 

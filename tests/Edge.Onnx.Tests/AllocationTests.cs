@@ -16,7 +16,7 @@ public sealed class AllocationTests
         using var model = EdgeModel.Load(Repo.Full(package), new EdgeModelOptions { Backend = TestBackends.Onnx() });
         using var stream = model.CreateStream();
         if (Golden.Exists(package)) Golden.Load(package).Condition(stream);   // gla-tts needs its text
-        int vocab = (model.StepModel as Edge.Backends.ITokenInput)?.InputVocabulary ?? 0;
+        int vocab = model.StepModel.InputVocabulary;
         var input = new float[model.InputSize];
         var output = new float[model.OutputSize];
         for (int i = 0; i < 200; i++) stream.Step(input, output);

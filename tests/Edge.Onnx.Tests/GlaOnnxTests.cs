@@ -33,18 +33,20 @@ public sealed class GlaOnnxTests(ITestOutputHelper log)
         var golden = Golden.Load(package, folder, voice);
         using var cpu = EdgeModel.Load(Repo.Full(package));
         using var onnx = EdgeModel.Load(Repo.Full(package), new EdgeModelOptions { Backend = TestBackends.Onnx() });
-        Assert.IsType<GlaOnnxModel>(onnx.StepModel);
+        Assert.IsType<OnnxStepModel>(onnx.StepModel);
         using var cpuStream = cpu.CreateStream();
         using var onnxStream = onnx.CreateStream();
         golden.Start(cpuStream);
         golden.Start(onnxStream);
         var cpuOut = golden.Run(cpu, cpuStream);
         var onnxOut = golden.Run(onnx, onnxStream);
-        var cpuState = cpuStream.Snapshot().Values;
-        var onnxState = onnxStream.Snapshot().Values;
+        var cpuState = cpuStream.Snapshot().ToFloat32();
+        var onnxState = onnxStream.Snapshot().ToFloat32();
         log.WriteLine($"{package}/{folder}: max abs logit error onnx vs cpu {Close.MaxAbs(cpuOut, onnxOut):E2}, onnx vs golden {Close.MaxAbs(golden.Output.Data, onnxOut):E2}, cpu vs golden {Close.MaxAbs(golden.Output.Data, cpuOut):E2}; state onnx vs cpu {Close.MaxAbs(cpuState, onnxState):E2}");
 
-        Close.All(cpuOut, onnxOut, ParityTests.Tolerance, 0, $"{package}/{folder}: onnx vs cpu logits");
+        // Two float32 implementations summing in different orders: the gap grows with the logit's size (1.08e-4
+        // at a logit of 1.68 on lina-reference/golden, each backend within 6e-5 of the float64 golden).
+        Close.All(cpuOut, onnxOut, ParityTests.Tolerance, ParityTests.Tolerance, $"{package}/{folder}: onnx vs cpu logits");
         Close.All(cpuState, onnxState, ParityTests.Tolerance, ParityTests.Tolerance, $"{package}/{folder}: onnx vs cpu final state");
         // The golden is a float64 run; a float32 step (either backend) lands within 1e-4 of it on logits up to 8.8.
         Close.All(golden.Output.Data, onnxOut, 2 * ParityTests.Tolerance, 0, $"{package}/{folder}: onnx vs golden logits");
@@ -96,7 +98,7 @@ public sealed class GlaOnnxTests(ITestOutputHelper log)
             {
                 using var s = cpu.CreateStream();
                 s.GetFeature<IVoiceConditioning>()!.LoadVoice(Path.Combine(dir, name + ".safetensors"));
-                return s.Snapshot().Values;
+                return s.Snapshot().ToFloat32();
             }
             Close.All(Loaded("cpu"), Loaded("onnx"), ParityTests.Tolerance, ParityTests.Tolerance, "voice saved on onnx vs on cpu");
 
@@ -104,14 +106,14 @@ public sealed class GlaOnnxTests(ITestOutputHelper log)
             using var os = onnx.CreateStream();
             var voice = os.GetFeature<IVoiceConditioning>()!;
             voice.LoadVoice(Path.Combine(dir, "onnx.safetensors"));
-            var start = os.Snapshot().Values;
+            var start = os.Snapshot().ToFloat32();
             Assert.Equal(Loaded("onnx"), start);
             os.GetFeature<ITextConditioning>()!.SetText("x");
             os.Step(golden.Input.Row(0), new float[onnx.OutputSize]);
             os.Reset();
-            Assert.Equal(start, os.Snapshot().Values);
+            Assert.Equal(start, os.Snapshot().ToFloat32());
             voice.ClearVoice();
-            Assert.All(os.Snapshot().Values, v => Assert.Equal(0f, v));
+            Assert.All(os.Snapshot().ToFloat32(), v => Assert.Equal(0f, v));
         }
         finally
         {
@@ -126,7 +128,7 @@ public sealed class GlaOnnxTests(ITestOutputHelper log)
         using var s = onnx.CreateStream();
         var output = new float[onnx.OutputSize];
         var e = Assert.Throws<EdgeException>(() => s.Step([1f], output));
-        Assert.Equal(EdgeErrorCode.InvalidArgument, e.Code);
+        Assert.Equal(EdgeErrorCode.TextRequired, e.Code);
         Assert.Contains("no text set", e.Message);
         var text = s.GetFeature<ITextConditioning>()!;
         text.SetText("Hello.");
@@ -143,7 +145,7 @@ public sealed class GlaOnnxTests(ITestOutputHelper log)
     {
         if (TestBackends.Provider != Providers.ExecutionProvider.Cpu) return;   // device providers rebind the frame each step (see README)
         using var model = EdgeModel.Load(Repo.Full(Lina), new EdgeModelOptions { Backend = TestBackends.Onnx() });
-        Assert.Equal(67, Assert.IsAssignableFrom<ITokenInput>(model.StepModel).InputVocabulary);
+        Assert.Equal(67, model.StepModel.InputVocabulary);
         var r = StepBenchmark.Run(model, steps: 500, warmup: 50);
         Assert.Equal(0, r.AllocBytesPerStep);
         Assert.Equal("onnx:cpu", r.Backend);

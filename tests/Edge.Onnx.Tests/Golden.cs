@@ -1,5 +1,4 @@
 using Edge.Formats.Npy;
-using Edge.Runtime.Tests.Support;
 using Edge.Streams;
 
 namespace Edge.Onnx.Tests;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Edge.Runtime.Tests.Support;
 
 namespace Edge.Onnx.Tests;
 

@@ -115,7 +115,6 @@ public sealed class StateTests : IDisposable
     internal static OnnxStepModel StepModelOf(EdgeModel model) => model.StepModel switch
     {
         OnnxStepModel m => m,
-        GlaOnnxModel g => g.Step,
         var other => throw new InvalidOperationException($"not an ONNX step model: {other.GetType().Name}"),
     };
 

@@ -46,6 +46,6 @@ public sealed class StepGraphErrorTests
         using var pkg = new TempPackage(Repo.Full(Repo.GruW0), j => j.Remove("onnx"));
         var e = Load(pkg.Path);
         Assert.Equal(EdgeErrorCode.UnsupportedFamily, e.Code);
-        Assert.Contains("--backend cpu", e.Message);
+        Assert.Contains("CPU backend", e.Message);
     }
 }

@@ -1,8 +1,7 @@
 using Edge.Backends;
 using Edge.Cli.Arguments;
-using Edge.Devices;
-using Edge.Onnx;
 using Edge.Onnx.Providers;
+using Edge.Onnx;
 
 namespace Edge.Cli.Commands;
 

@@ -1,7 +1,7 @@
-using Edge.Backends;
 using Edge.Cli.Arguments;
 using Edge.Diagnostics;
-using Edge.Onnx.OnnxStateful;
+using Edge.Families;
+using Edge.Onnx;
 using Edge.Onnx.Providers;
 
 namespace Edge.Cli.Commands;
@@ -15,10 +15,11 @@ internal static class InfoCommand
         a.ExpectPositionals(0);
         var m = MachineInfo.Current();
         var ort = OnnxRuntimeInfo.Read();
+        string[] builtIn = [.. BuiltInFamilies.All.Select(f => f.Name)];
         var backends = new[]
         {
-            new BackendInfo("cpu", true, CpuBackend.Families, ["simd"], null),
-            new BackendInfo("onnx", ort.Error is null, [.. CpuBackend.Families, OnnxStatefulFamily.Name], ort.Providers, ort.Error),
+            new BackendInfo("cpu", true, builtIn, ["simd"], null),
+            new BackendInfo("onnx", ort.Error is null, [.. builtIn, .. new OnnxBackend().Families.Select(f => f.Name)], ort.Providers, ort.Error),
         };
         if (a.Flag("--json"))
         {

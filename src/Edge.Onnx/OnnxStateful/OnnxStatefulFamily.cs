@@ -1,4 +1,5 @@
 using Edge.Backends;
+using Edge.Families;
 using Edge.Onnx.Graphs;
 using Edge.Onnx.Providers;
 using Edge.Onnx.Sessions;
@@ -13,13 +14,31 @@ namespace Edge.Onnx.OnnxStateful;
 /// outputs, described by model.json. Symbolic dimensions (a batch) are taken as 1; the state layout is
 /// named after the graph's state inputs; the state starts at zero; constants are bound once.
 /// </summary>
-public static class OnnxStatefulFamily
+public sealed class OnnxStatefulFamily : IModelFamily, IOnnxStepFamily
 {
     /// <summary>The family's name in model.json.</summary>
-    public const string Name = "onnx-stateful";
+    public const string FamilyName = "onnx-stateful";
+
+    /// <summary>The shared instance (the ONNX backend lists it in <see cref="OnnxBackend.Families"/>).</summary>
+    public static OnnxStatefulFamily Instance { get; } = new();
+
+    /// <inheritdoc />
+    public string Name => FamilyName;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> ManifestKeys => [];
+
+    /// <inheritdoc />
+    /// <remarks>The layout of this family comes from its graph, so only <see cref="CreateOnnxModel"/> can describe it.</remarks>
+    public StepDescription Describe(ModelPackage package) => Fail.With<StepDescription>(EdgeErrorCode.UnsupportedFamily,
+        $"{package.Path}: family {FamilyName} learns its state layout from its graph; load it with the ONNX backend (OnnxBackend).");
+
+    /// <inheritdoc />
+    public IStepModel CreateCpuModel(ModelPackage package) => Fail.With<IStepModel>(EdgeErrorCode.UnsupportedFamily,
+        $"{package.Path}: family {FamilyName} runs only on the ONNX backend; load it with EdgeModelOptions.Backend = new OnnxBackend().");
 
     /// <summary>Builds the model from a package with family onnx-stateful.</summary>
-    public static IStepModel Create(ModelPackage package, OnnxBackendOptions options)
+    public IStepModel CreateOnnxModel(ModelPackage package, OnnxBackendOptions options)
     {
         string where = $"{package.Path}/model.json config";
         var config = OnnxStatefulConfig.Read(package.CreateConfigReader(), where);
@@ -29,7 +48,14 @@ public static class OnnxStatefulFamily
         try
         {
             var graph = Build(session.Session, $"{package.Path}/{package.OnnxFile}", config);
-            return new OnnxStepModel(session, graph, new float[graph.Layout.TotalLength], options);
+            var description = new StepDescription
+            {
+                InputSize = graph.InputSize,
+                OutputSize = graph.OutputSize,
+                State = graph.Layout,
+                InitialState = new byte[graph.Layout.Bytes],
+            };
+            return new OnnxStepModel(session, graph, description, options);
         }
         catch
         {

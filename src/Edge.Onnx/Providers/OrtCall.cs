@@ -38,7 +38,7 @@ internal static partial class OrtCall
     {
         OnnxRuntimeException ort => new EdgeException(EdgeErrorCode.NativeError, $"ONNX Runtime failed {doing}: {FirstLine(ort.Message)}", e),
         DllNotFoundException or EntryPointNotFoundException or BadImageFormatException => new EdgeException(EdgeErrorCode.BackendUnavailable,
-            $"the ONNX Runtime native library could not be loaded {doing} ({FirstLine(e.Message)}). Reinstall edge for this platform or use --backend cpu.", e),
+            $"the ONNX Runtime native library could not be loaded {doing} ({FirstLine(e.Message)}). Reinstall for this platform or use the CPU backend.", e),
         TypeInitializationException { InnerException: { } inner } => Convert(inner, doing),
         _ => null,
     };

@@ -43,7 +43,7 @@ internal static class SessionFactory
             bool last = i == order.Count - 1;
             if (!options.AllowFallback || last)
                 throw new EdgeException(EdgeErrorCode.BackendUnavailable,
-                    $"{options.Source}: execution provider {ep.ShortName()} is unavailable: {reason}. {Hint(ep, inBuild)}; or use --ep cpu, or a device profile with \"allow_fallback\": true.");
+                    $"{options.Source}: execution provider {ep.ShortName()} is unavailable: {reason}. {Hint(ep, inBuild)}; or use the CPU execution provider, or OnnxBackendOptions.AllowFallback (\"allow_fallback\": true in a device profile).");
             string notice = $"execution provider {ep.ShortName()} is unavailable ({reason}); the ONNX backend falls back to {order[i + 1].ShortName()} as {options.Source} allows.";
             notices.Add(notice);
             options.Announce?.Invoke(notice);

@@ -1,4 +1,5 @@
 using Edge.Backends;
+using Edge.Families;
 using Edge.Onnx.Graphs;
 using Edge.Onnx.Providers;
 using Edge.Streams;
@@ -16,11 +17,11 @@ public sealed class OnnxStepModel : IStepModel
     private readonly OnnxSession _session;
     private readonly OrtAllocator[] _allocators;
 
-    internal OnnxStepModel(OnnxSession session, StepGraph graph, float[] initialState, OnnxBackendOptions options)
+    internal OnnxStepModel(OnnxSession session, StepGraph graph, StepDescription description, OnnxBackendOptions options)
     {
         _session = session;
         Graph = graph;
-        InitialState = initialState;
+        Description = description;
         Run = new RunOptions();
         var constants = new List<OrtValue>();
         try
@@ -67,7 +68,11 @@ public sealed class OnnxStepModel : IStepModel
 
     internal StepGraph Graph { get; }
 
-    internal float[] InitialState { get; }
+    /// <summary>The family's description: initial state, token vocabulary, per-stream conditioning.</summary>
+    internal StepDescription Description { get; }
+
+    /// <inheritdoc />
+    public int InputVocabulary => Description.InputVocabulary;
 
     internal InferenceSession Session => _session.Session;
 

@@ -1,4 +1,5 @@
 using Edge.Backends;
+using Edge.Families;
 using Edge.Packages;
 
 namespace Edge.Streams;
@@ -9,22 +10,31 @@ namespace Edge.Streams;
 /// </summary>
 public sealed class EdgeModel : IDisposable
 {
-    private EdgeModel(ModelPackage package, IStepModel step)
+    private EdgeModel(ModelPackage package, IModelFamily family, IStepModel step)
     {
         Package = package;
+        FamilyDescriptor = family;
         StepModel = step;
     }
 
-    /// <summary>Loads a package folder or zip with the backend named in <paramref name="options"/> (CPU by default).</summary>
+    /// <summary>
+    /// Loads a package folder or zip with the backend named in <paramref name="options"/> (CPU by default). The
+    /// family is looked up in the options' families, then the backend's, then <see cref="BuiltInFamilies.All"/>.
+    /// </summary>
     public static EdgeModel Load(string path, EdgeModelOptions? options = null)
     {
         var package = ModelPackage.Open(path);
         var backend = options?.Backend ?? CpuBackend.Instance;
-        return new EdgeModel(package, backend.Create(package));
+        var family = FamilyRegistry.Find(package, options?.Families, backend.Families, BuiltInFamilies.All);
+        package.RequireKnownKeys([.. family.ManifestKeys]);
+        return new EdgeModel(package, family, backend.Create(package, family));
     }
 
     /// <summary>The package it was loaded from.</summary>
     public ModelPackage Package { get; }
+
+    /// <summary>The family's descriptor.</summary>
+    public IModelFamily FamilyDescriptor { get; }
 
     /// <summary>The step implementation (for backends and benchmarks).</summary>
     public IStepModel StepModel { get; }

@@ -52,8 +52,8 @@ public sealed class ModelStream : IDisposable
     /// <summary>Copies the state into an existing snapshot of this model, allocating nothing.</summary>
     public void Snapshot(StreamState into)
     {
-        Fail.If(into.Values.Length != Model.State.TotalLength, EdgeErrorCode.InvalidArgument, "Snapshot buffer was made for another model.");
-        _session.ReadState(into.Values);
+        Fail.If(into.Bytes.Length != Model.State.Bytes, EdgeErrorCode.InvalidArgument, "Snapshot buffer was made for another model.");
+        _session.ReadState(into.Bytes);
         into.ModelSha256 = Model.Sha256;
         into.StepCount = StepCount;
     }
@@ -61,9 +61,9 @@ public sealed class ModelStream : IDisposable
     /// <summary>Replaces the state with a snapshot of a stream of the same model.</summary>
     public void Restore(StreamState state)
     {
-        Fail.If(state.ModelSha256 != Model.Sha256 || state.Values.Length != Model.State.TotalLength, EdgeErrorCode.StateModelMismatch,
+        Fail.If(state.ModelSha256 != Model.Sha256 || state.Bytes.Length != Model.State.Bytes, EdgeErrorCode.StateModelMismatch,
             "Snapshot was taken from a stream of another model; restore it into a stream of that model.");
-        _session.WriteState(state.Values);
+        _session.WriteState(state.Bytes);
         StepCount = state.StepCount;
     }
 
@@ -78,21 +78,21 @@ public sealed class ModelStream : IDisposable
     /// <summary>Writes the state to a file bound to this model (atomically: temp file, flush, rename).</summary>
     public void SaveState(string path)
     {
-        var values = new float[Model.State.TotalLength];
-        _session.ReadState(values);
-        StateFile.Save(path, Model.State, Model.Family, Model.Sha256, StepCount, values);
+        var state = new byte[Model.State.Bytes];
+        _session.ReadState(state);
+        StateFile.Save(path, Model.State, Model.Family, Model.Sha256, StepCount, state);
     }
 
     /// <summary>Loads a state file saved by this model; on any problem throws and leaves the stream unchanged.</summary>
     public void LoadState(string path)
     {
-        var (values, steps) = StateFile.Load(path, Model.State, Model.Family, Model.Sha256);
-        _session.WriteState(values);
+        var (state, steps) = StateFile.Load(path, Model.State, Model.Family, Model.Sha256);
+        _session.WriteState(state);
         StepCount = steps;
     }
 
     /// <summary>A family-specific capability of this stream (e.g. text conditioning for gla-tts), or null.</summary>
-    public T? GetFeature<T>() where T : class => _session as T;
+    public T? GetFeature<T>() where T : class => _session.GetFeature<T>();
 
     /// <summary>Releases the stream's buffers (device memory on GPU backends).</summary>
     public void Dispose() => _session.Dispose();

@@ -1,4 +1,3 @@
-using Edge.Runtime.Tests.Support;
 using Edge.Formats.Npy;
 using Edge.Formats.Safetensors;
 using Edge.Streams;
@@ -111,7 +110,7 @@ public sealed class AarenGoldenTests(ITestOutputHelper log)
     private static void AssertFinalState(ModelStream stream, string path, string what)
     {
         var layout = stream.Model.State;
-        var actual = stream.Snapshot().Values;
+        var actual = stream.Snapshot().ToFloat32();
         using var file = SafetensorsFile.Open(path);
         float[] Golden(string name) => file.TryGet(name, out var info) ? file.ReadFloat32(info) : throw new InvalidOperationException($"{path}: no '{name}'");
         var (m, c, a) = (Golden("m"), Golden("c"), Golden("a"));

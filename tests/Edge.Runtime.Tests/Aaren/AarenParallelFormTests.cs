@@ -1,4 +1,3 @@
-using Edge.Runtime.Tests.Support;
 using Edge.Streams;
 
 namespace Edge.Runtime.Tests.Aaren;

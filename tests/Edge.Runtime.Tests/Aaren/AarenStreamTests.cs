@@ -1,4 +1,3 @@
-using Edge.Runtime.Tests.Support;
 using Edge.Streams;
 
 namespace Edge.Runtime.Tests.Aaren;
@@ -30,7 +29,7 @@ public sealed class AarenStreamTests
         using var model = EdgeModel.Load(spec.WritePackage(dir.Path));
         var entries = model.State.Entries.Select(e => (e.Name, string.Join("x", e.Shape))).ToArray();
         Assert.Equal([("m", $"2x3"), ("c", "2x3"), ("a", $"2x{spec.DModel}")], entries);
-        Assert.Equal(4L * 2 * (3 + 3 + spec.DModel), model.State.Bytes);
+        Assert.Equal(8L * 2 * (3 + 3 + spec.DModel), model.State.Bytes);   // f64: the running sums are kept exactly
 
         using var stream = model.CreateStream();
         var inputs = spec.RandomInputs(5000, 10);
@@ -49,14 +48,14 @@ public sealed class AarenStreamTests
         using var dir = new TempFolder();
         using var model = EdgeModel.Load(spec.WritePackage(dir.Path));
         using var stream = model.CreateStream();
-        var s0 = stream.Snapshot().Values;
+        var s0 = stream.Snapshot().ToFloat32();
         Assert.All(s0.AsSpan(0, 2).ToArray(), m => Assert.Equal(float.NegativeInfinity, m));
         Assert.All(s0.AsSpan(2).ToArray(), v => Assert.Equal(0f, v));
 
         var inputs = spec.RandomInputs(1, 12);
         var output = new float[spec.OutputDim];
         stream.Step(inputs, output);
-        var s1 = stream.Snapshot().Values;
+        var s1 = stream.Snapshot().ToFloat32();
         var (expected, m, _, a) = ParallelAarenOracle.Run(spec, inputs, 1);
         Assert.Equal(m[0], s1[0], 3e-4);
         Assert.Equal(1f, s1[2]);     // c: the only step weighs exp(s − s) = 1
@@ -149,7 +148,7 @@ public sealed class AarenStreamTests
         using var model = EdgeModel.Load(spec.WritePackage(dir.Path));
         using var stream = model.CreateStream();
         var snapshot = stream.Snapshot();
-        snapshot.Values[0] = 3f;   // m finite while c = 0: a/c would be NaN
+        snapshot.Doubles("m")[0] = 3;   // m finite while c = 0: a/c would be NaN
         var e = Assert.Throws<EdgeException>(() => stream.Restore(snapshot));
         Assert.Equal(EdgeErrorCode.InvalidState, e.Code);
         Assert.Contains("layer 0 head 0", e.Message);

@@ -1,6 +1,5 @@
 using Edge.Diagnostics;
-using Edge.Families.Aaren.Baseline;
-using Edge.Runtime.Tests.Support;
+using Edge.Diagnostics.Baselines;
 using Edge.Streams;
 
 namespace Edge.Runtime.Tests.Aaren;

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Edge.Formats.Npy;
 using Edge.Forecasting;
-using Edge.Runtime.Tests.Aaren;
 using Edge.Streams;
 
 namespace Edge.Runtime.Tests.Forecasting;

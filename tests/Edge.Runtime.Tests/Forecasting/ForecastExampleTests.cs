@@ -1,6 +1,5 @@
 using Edge.Formats.Npy;
 using Edge.Forecasting;
-using Edge.Runtime.Tests.Aaren;
 using Edge.Streams;
 using Xunit.Abstractions;
 
@@ -32,7 +31,7 @@ public sealed class ForecastExampleTests(ITestOutputHelper log)
         var history = NpyFile.Read(Path.Combine(folder, "forecast", "history.npy"));
         var future = NpyFile.Read(Path.Combine(folder, "forecast", "future.npy"));
         var expected = NpyFile.Read(Path.Combine(folder, "forecast", "expected.npy")).Data;
-        var spec = model.Package.Forecast is not null ? ForecastSpec.For(model.Package, model.InputSize) : null;
+        var spec = model.Package.GetSection(ForecastSpec.Key) is not null ? ForecastSpec.For(model.Package, model.InputSize) : null;
         int baseInput = spec is not null ? spec.BaseInput
             : model.Package.Provenance is { } p && p.TryGetProperty("forecast", out var f) && f.TryGetProperty("base_column", out var b) ? b.GetInt32() : 0;
 

@@ -1,6 +1,4 @@
 using Edge.Forecasting;
-using Edge.Runtime.Tests.Aaren;
-using Edge.Runtime.Tests.Support;
 using Edge.Streams;
 
 namespace Edge.Runtime.Tests.Forecasting;

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
 using Edge.Formats.Safetensors;
-using Edge.Runtime.Tests.Support;
 
 namespace Edge.Runtime.Tests.Formats;
 

@@ -1,6 +1,5 @@
 using Edge.Formats.Npy;
 using Edge.Formats.Safetensors;
-using Edge.Runtime.Tests.Support;
 using Edge.Streams;
 using Xunit.Abstractions;
 
@@ -31,7 +30,7 @@ public class GlaGoldenTests(ITestOutputHelper output)
         using var stream = model.CreateStream();
         if (voice is not null) stream.GetFeature<IVoiceConditioning>()!.LoadVoice(Path.Combine(package, voice));
         if (File.Exists(Path.Combine(package, golden, "initial_state.safetensors")))
-            AssertState(Path.Combine(package, golden, "initial_state.safetensors"), stream.Snapshot().Values, model.State, 1e-6, "initial");
+            AssertState(Path.Combine(package, golden, "initial_state.safetensors"), stream.Snapshot().ToFloat32(), model.State, 1e-6, "initial");
         stream.GetFeature<ITextConditioning>()!.SetText(Text(package, golden));
 
         var input = NpyFile.Read(Path.Combine(package, golden, "input.npy"));
@@ -49,7 +48,7 @@ public class GlaGoldenTests(ITestOutputHelper output)
         // lina-reference (logits up to 8.8) then lands at 1.04e-4, so that path gets twice the tolerance.
         if (!System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) tolerance *= 2;
         Assert.True(worst <= tolerance, $"max abs logit error {worst:E2} > {tolerance:E0}");
-        AssertState(Path.Combine(package, golden, "final_state.safetensors"), stream.Snapshot().Values, model.State, 1e-4, "final");
+        AssertState(Path.Combine(package, golden, "final_state.safetensors"), stream.Snapshot().ToFloat32(), model.State, 1e-4, "final");
     }
 
     internal static void AssertState(string file, float[] actual, StateLayout layout, double relative, string what)

@@ -1,7 +1,6 @@
 using Edge.Families.Gla;
 using Edge.Formats.Safetensors;
 using Edge.Packages;
-using Edge.Runtime.Tests.Support;
 
 namespace Edge.Runtime.Tests.Gla;
 
@@ -65,11 +64,11 @@ public class GlaTensorNamesTests
     [Fact]
     public void The_documented_tensor_list_builds_a_model_that_uses_every_tensor()
     {
-        var c = Edge.Families.Gla.GlaReleaseBenchmark.ReleaseConfig with
+        var c = Edge.Diagnostics.GlaReleaseBenchmark.ReleaseConfig with
         {
             DModel = 32, DBlind = 8, NCodebook = 20, EncoderLayers = 2, DecoderLayers = 1, TextLayers = 1, TextVocab = 40,
         };
-        using var model = Edge.Families.Gla.GlaReleaseBenchmark.Build(c, seed: 2);
+        using var model = Edge.Diagnostics.GlaReleaseBenchmark.Build(c, seed: 2);
         long tensors = Edge.Families.Gla.GlaTensorNames.For(c).Sum(t => t.Shape.Aggregate(1L, (a, b) => a * b));
         Assert.Equal(tensors, model.ParameterCount);
         Assert.True(model.StepWeightFloats < model.ParameterCount);

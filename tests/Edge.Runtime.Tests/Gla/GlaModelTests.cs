@@ -1,5 +1,4 @@
 using Edge.Formats.Safetensors;
-using Edge.Runtime.Tests.Support;
 using Edge.Streams;
 using Xunit.Abstractions;
 
@@ -70,7 +69,7 @@ public class GlaModelTests(ITestOutputHelper output)
         output.WriteLine($"{variant}: vs recurrent {worstRec:E2}, vs parallel {worstPar:E2}, reference forms differ by {refGap:E2}");
         Assert.True(refGap < 1e-9, $"the reference's two forms differ by {refGap:E2}");
         Assert.True(worstRec < 1e-4 && worstPar < 1e-4, $"max abs logit error: recurrent {worstRec:E2}, parallel {worstPar:E2}");
-        var snap = stream.Snapshot().Values;
+        var snap = stream.Snapshot().ToFloat32();
         foreach (var e in model.State.Entries)
         {
             var want = parallel.State[e.Name];
@@ -112,7 +111,7 @@ public class GlaModelTests(ITestOutputHelper output)
         }
         Assert.True(worst < 1e-4, $"max abs logit error {worst:E2}");
         stream.Reset();   // the voice stays the initial state
-        Assert.Equal(s0[0], stream.Snapshot().Values.AsSpan(model.State["encoder.0.S"].Offset, s0[0].Length).ToArray());
+        Assert.Equal(s0[0], stream.Snapshot().ToFloat32().AsSpan(model.State["encoder.0.S"].Offset, s0[0].Length).ToArray());
     }
 
     [Fact]
@@ -152,7 +151,7 @@ public class GlaModelTests(ITestOutputHelper output)
         for (int i = 0; i < 5000; i++) { x[0] = 3 + i % 10; stream.Step(x, y); }
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         Assert.Equal(stateBytes, model.State.Bytes);
-        Assert.Equal(stateBytes / 4, stream.Snapshot().Values.Length);
+        Assert.Equal(stateBytes / 4, stream.Snapshot().ToFloat32().Length);
     }
 
     [Fact]
@@ -193,13 +192,13 @@ public class GlaModelTests(ITestOutputHelper output)
         using var stream = model.CreateStream();
         stream.GetFeature<ITextConditioning>()!.SetTextIds(TextIds(spec, 7));
         foreach (var row in Ids(spec, 7, 25)) stream.Step([row[0]], new float[model.OutputSize]);
-        var after = stream.Snapshot().Values;
+        var after = stream.Snapshot().ToFloat32();
         stream.GetFeature<IVoiceConditioning>()!.SaveVoice(tmp.File("voice.safetensors"));
         long size = new FileInfo(tmp.File("voice.safetensors")).Length;
 
         using var fresh = model.CreateStream();
         fresh.GetFeature<IVoiceConditioning>()!.LoadVoice(tmp.File("voice.safetensors"));
-        var init = fresh.Snapshot().Values;
+        var init = fresh.Snapshot().ToFloat32();
         foreach (var e in model.State.Entries)
         {
             var span = init.AsSpan(e.Offset, e.Length);
@@ -229,7 +228,7 @@ public class GlaModelTests(ITestOutputHelper output)
         using var model = EdgeModel.Load(pkg.Folder);
         using var stream = model.CreateStream();
         var y = new float[model.OutputSize];
-        Assert.Equal(EdgeErrorCode.InvalidArgument, Assert.Throws<EdgeException>(() => stream.Step([1f], y)).Code);
+        Assert.Equal(EdgeErrorCode.TextRequired, Assert.Throws<EdgeException>(() => stream.Step([1f], y)).Code);
         var text = stream.GetFeature<ITextConditioning>()!;
         Assert.Equal(EdgeErrorCode.InvalidInput, Assert.Throws<EdgeException>(() => text.SetTextIds([1, spec.TextVocab, 2])).Code);
         Assert.Equal(EdgeErrorCode.InvalidPackage, Assert.Throws<EdgeException>(() => text.SetText("hello")).Code);   // no tokenizer.json

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Edge.Formats.Safetensors;
-using Edge.Runtime.Tests.Support;
 
 namespace Edge.Runtime.Tests.Gla;
 

@@ -1,6 +1,5 @@
 using Edge.Families.Gla;
 using Edge.Formats.Npy;
-using Edge.Runtime.Tests.Support;
 
 namespace Edge.Runtime.Tests.Gla;
 

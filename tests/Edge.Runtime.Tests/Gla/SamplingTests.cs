@@ -1,5 +1,4 @@
 using Edge.Families.Gla;
-using Edge.Runtime.Tests.Support;
 using Edge.Streams;
 
 namespace Edge.Runtime.Tests.Gla;

@@ -1,6 +1,5 @@
 using Edge.Families.GruAttention;
 using Edge.Formats.Safetensors;
-using Edge.Runtime.Tests.Support;
 
 namespace Edge.Runtime.Tests.GruAttention;
 

@@ -1,5 +1,4 @@
 using Edge.Formats.Safetensors;
-using Edge.Runtime.Tests.Support;
 using Edge.Streams;
 
 namespace Edge.Runtime.Tests.GruAttention;
@@ -119,7 +118,7 @@ public class GruAttentionTests
             long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
             Assert.Equal(0, allocated);
             Assert.Equal(stateBytes, model.State.Bytes);
-            Assert.Equal(stateBytes / 4, stream.Snapshot().Values.Length);
+            Assert.Equal(stateBytes / 4, stream.Snapshot().ToFloat32().Length);
         }
     }
 
@@ -130,15 +129,15 @@ public class GruAttentionTests
         using var pkg = spec.Write();
         using var model = EdgeModel.Load(pkg.Folder);
         Assert.Equal(["h", "m", "c", "a"], model.State.Entries.Select(e => e.Name));
-        Assert.Equal(2 * 5 + 1 + 1 + 5, model.State.TotalLength);
+        Assert.Equal(2 * 5 + 1 + 1 + 5, model.State.Bytes / 4);
         using var s = model.CreateStream();
-        Assert.Equal(float.NegativeInfinity, s.Snapshot().Values[10]);
+        Assert.Equal(float.NegativeInfinity, s.Snapshot().ToFloat32()[10]);
 
         var windowed = GruAttentionSpec.Random(3, 2, 5, 2, 3, 1, 7, true);
         using var pkg2 = windowed.Write();
         using var model2 = EdgeModel.Load(pkg2.Folder);
         Assert.Equal(["h", "ring", "ring_fill", "ring_next"], model2.State.Entries.Select(e => e.Name));
-        Assert.Equal(2 * 5 + 7 * 6 + 2, model2.State.TotalLength);
+        Assert.Equal(2 * 5 + 7 * 6 + 2, model2.State.Bytes / 4);
     }
 
     internal static float[] RunAll(string folder, int f, int steps, int seed = 5)

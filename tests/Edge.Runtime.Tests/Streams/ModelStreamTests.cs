@@ -1,5 +1,3 @@
-using Edge.Runtime.Tests.GruAttention;
-using Edge.Runtime.Tests.Support;
 using Edge.Streams;
 
 namespace Edge.Runtime.Tests.Streams;
@@ -90,7 +88,7 @@ public class ModelStreamTests : IDisposable
         var e = Assert.Throws<EdgeException>(() => s.LoadState(path));
         Assert.Equal(EdgeErrorCode.StateModelMismatch, e.Code);
         Assert.Contains("saved by", e.Message);
-        Assert.Equal(before.Values, s.Snapshot().Values);
+        Assert.Equal(before.Bytes, s.Snapshot().Bytes);
         Assert.Equal(20, s.StepCount);
         Assert.Throws<EdgeException>(() => s.Restore(o.Snapshot()));
     }
@@ -119,7 +117,7 @@ public class ModelStreamTests : IDisposable
         var e = Assert.Throws<EdgeException>(() => s.LoadState(path));
         Assert.Equal(EdgeErrorCode.InvalidState, e.Code);
         Assert.DoesNotContain('\n', e.Message);
-        Assert.Equal(before.Values, s.Snapshot().Values);
+        Assert.Equal(before.Bytes, s.Snapshot().Bytes);
     }
 
     [Fact]

@@ -18,8 +18,25 @@ public sealed class AarenModel : IStepModel
         NormFBias = normFBias;
         HeadWeight = headWeight;
         HeadBias = headBias;
+        State = LayoutFor(config);
+    }
+
+    /// <summary>
+    /// The state layout of a config: per layer and head the running maximum m and sum c of the softmax, and
+    /// the running weighted sum a, all f64 as the step keeps them, so state files and forks are exact.
+    /// </summary>
+    public static StateLayout LayoutFor(AarenConfig config)
+    {
         int l = config.Layers, nh = config.Heads, d = config.DModel;
-        State = new StateLayout([("m", [l, nh]), ("c", [l, nh]), ("a", [l, d])]);
+        return new StateLayout([("m", [l, nh], StateDType.F64), ("c", [l, nh], StateDType.F64), ("a", [l, d], StateDType.F64)]);
+    }
+
+    /// <summary>No step yet: m = −∞, c = 0, a = 0.</summary>
+    public static byte[] InitialStateFor(StateLayout layout)
+    {
+        var state = new byte[layout.Bytes];
+        StateLayout.Doubles(state.AsSpan(), layout["m"]).Fill(double.NegativeInfinity);
+        return state;
     }
 
     /// <summary>Builds the model from a package with family aaren.</summary>
@@ -108,13 +125,20 @@ public sealed class AarenModel : IStepModel
     /// <summary>The validated config.</summary>
     public AarenConfig Config { get; }
 
-    internal float[] InProj { get; }
-    internal float[] InBias { get; }
-    internal AarenLayerWeights[] Layers { get; }
-    internal float[] NormFWeight { get; }
-    internal float[] NormFBias { get; }
-    internal float[] HeadWeight { get; }
-    internal float[] HeadBias { get; }
+    /// <summary>Input projection [D, F]. Read-only, shared by every stream.</summary>
+    public float[] InProj { get; }
+    /// <summary>Its bias [D]. Read-only, shared by every stream.</summary>
+    public float[] InBias { get; }
+    /// <summary>The layers, in order. Read-only, shared by every stream.</summary>
+    public AarenLayerWeights[] Layers { get; }
+    /// <summary>Final LayerNorm scale [D]. Read-only, shared by every stream.</summary>
+    public float[] NormFWeight { get; }
+    /// <summary>Final LayerNorm shift [D]. Read-only, shared by every stream.</summary>
+    public float[] NormFBias { get; }
+    /// <summary>Output head [O, D]. Read-only, shared by every stream.</summary>
+    public float[] HeadWeight { get; }
+    /// <summary>Its bias [O]. Read-only, shared by every stream.</summary>
+    public float[] HeadBias { get; }
 
     /// <inheritdoc />
     public int InputSize => Config.InputDim;

@@ -1,12 +1,13 @@
 using Edge.Backends;
 using Edge.Kernels;
+using Edge.Streams;
 
 namespace Edge.Families.Aaren;
 
 /// <summary>
 /// One stream of an aaren model: the state <c>m [L,NH]</c>, <c>c [L,NH]</c>, <c>a [L,D]</c> and the scratch
 /// one step needs, all allocated here, once. The running sums live in double (see <see cref="RunningSoftmax"/>)
-/// and are exchanged as float32 in layout order, so a state file holds them to float32 precision.
+/// and the state layout's entries are f64, so snapshots, forks and state files keep them exactly.
 /// </summary>
 internal sealed class AarenSession : IStepSession
 {
@@ -14,7 +15,6 @@ internal sealed class AarenSession : IStepSession
     private readonly double[] _m;   // [L, NH]
     private readonly double[] _c;   // [L, NH]
     private readonly double[] _a;   // [L, D]
-    private readonly int _mAt, _cAt, _aAt;
     private readonly float[] _x0;   // normalized input [F]
     private readonly float[] _z;    // residual stream [D]
     private readonly float[] _u;    // normed stream [D]
@@ -27,8 +27,6 @@ internal sealed class AarenSession : IStepSession
     {
         _model = model;
         var c = model.Config;
-        var layout = model.State;
-        (_mAt, _cAt, _aAt) = (layout["m"].Offset, layout["c"].Offset, layout["a"].Offset);
         _m = new double[c.Layers * c.Heads];
         _c = new double[c.Layers * c.Heads];
         _a = new double[c.Layers * c.DModel];
@@ -48,33 +46,37 @@ internal sealed class AarenSession : IStepSession
         Array.Clear(_a);
     }
 
-    public void ReadState(Span<float> destination)
+    public void ReadState(Span<byte> destination)
     {
-        for (int i = 0; i < _m.Length; i++) destination[_mAt + i] = (float)_m[i];
-        for (int i = 0; i < _c.Length; i++) destination[_cAt + i] = (float)_c[i];
-        for (int i = 0; i < _a.Length; i++) destination[_aAt + i] = (float)_a[i];
+        var layout = _model.State;
+        _m.CopyTo(StateLayout.Doubles(destination, layout["m"]));
+        _c.CopyTo(StateLayout.Doubles(destination, layout["c"]));
+        _a.CopyTo(StateLayout.Doubles(destination, layout["a"]));
     }
 
-    public void WriteState(ReadOnlySpan<float> source)
+    public void WriteState(ReadOnlySpan<byte> source)
     {
         var c = _model.Config;
-        for (int i = 0; i < _m.Length; i++)
+        var layout = _model.State;
+        var m = StateLayout.Doubles(source, layout["m"]);
+        var sums = StateLayout.Doubles(source, layout["c"]);
+        var a = StateLayout.Doubles(source, layout["a"]);
+        for (int i = 0; i < m.Length; i++)
         {
-            float m = source[_mAt + i], sum = source[_cAt + i];
-            bool empty = sum == 0 && float.IsNegativeInfinity(m);
-            bool used = sum >= 1 && float.IsFinite(sum) && !float.IsNaN(m);
+            bool empty = sums[i] == 0 && double.IsNegativeInfinity(m[i]);
+            bool used = sums[i] >= 1 && double.IsFinite(sums[i]) && !double.IsNaN(m[i]);
             if (!empty && !used)
                 throw new EdgeException(EdgeErrorCode.InvalidState,
-                    $"aaren state: layer {i / c.Heads} head {i % c.Heads} has m = {m}, c = {sum}; c must be 0 with m = −∞ (no step yet) or at least 1. The state is corrupt.");
+                    $"aaren state: layer {i / c.Heads} head {i % c.Heads} has m = {m[i]}, c = {sums[i]}; c must be 0 with m = −∞ (no step yet) or at least 1. The state is corrupt.");
         }
-        for (int i = 0; i < _a.Length; i++)
+        for (int i = 0; i < a.Length; i++)
         {
-            if (!float.IsFinite(source[_aAt + i]))
-                throw new EdgeException(EdgeErrorCode.InvalidState, $"aaren state: a[{i / c.DModel}, {i % c.DModel}] is {source[_aAt + i]}; the state is corrupt.");
+            if (!double.IsFinite(a[i]))
+                throw new EdgeException(EdgeErrorCode.InvalidState, $"aaren state: a[{i / c.DModel}, {i % c.DModel}] is {a[i]}; the state is corrupt.");
         }
-        for (int i = 0; i < _m.Length; i++) _m[i] = source[_mAt + i];
-        for (int i = 0; i < _c.Length; i++) _c[i] = source[_cAt + i];
-        for (int i = 0; i < _a.Length; i++) _a[i] = source[_aAt + i];
+        m.CopyTo(_m);
+        sums.CopyTo(_c);
+        a.CopyTo(_a);
     }
 
     public void Step(ReadOnlySpan<float> input, Span<float> output)

@@ -7,7 +7,7 @@ namespace Edge.Families.Aaren;
 /// The parts of a step that the aaren model and the KV-cache Transformer baseline share: input
 /// projection, the attention output's residual, the feed-forward residual and the readout. Spans only.
 /// </summary>
-internal static class AarenSublayers
+public static class AarenSublayers
 {
     /// <summary><c>z = W_in ((x − mean) / std) + b_in</c>; <paramref name="x0"/> is scratch of <c>F</c> floats.</summary>
     public static void Embed(AarenModel model, ReadOnlySpan<float> input, Span<float> x0, Span<float> z)

@@ -10,58 +10,51 @@ namespace Edge.Families.Gla;
 /// A step maps <c>n_quant</c> audio token ids to <c>n_quant × (n_codebook + 3)</c> logits, conditioned on
 /// the stream's text (<see cref="ITextConditioning"/>) and starting from its voice (<see cref="IVoiceConditioning"/>).
 /// </summary>
-public sealed class GlaTtsModel : IStepModel, ITokenInput
+public sealed class GlaTtsModel : IStepModel
 {
-    private GlaTtsModel(GlaConfig config, GlaTtsOptions options, string sha256, string name, GlaTokenizer? tokenizer,
-        float[] textEmbed, TextEncoderBlock[] textBlocks, MixingBlock[] encoder, MixingBlock[] decoder, BlindCrossAttention cross,
-        float[] rvqEmbed, float[] logitsHead)
+    private GlaTtsModel(GlaConfig config, GlaTtsOptions options, string sha256, GlaTextConditioner text,
+        MixingBlock[] encoder, MixingBlock[] decoder, float[] rvqEmbed, float[] logitsHead)
     {
         Config = config;
         Options = options;
         Sha256 = sha256;
-        Name = name;
-        Tokenizer = tokenizer;
-        TextEmbed = textEmbed;
-        TextBlocks = textBlocks;
+        Text = text;
         Encoder = encoder;
         Decoder = decoder;
-        Cross = cross;
         RvqEmbed = rvqEmbed;
         LogitsHead = PackedMatrix.Pack(logitsHead, config.NQuant * config.AudioVocab, config.DModel);
+        State = LayoutFor(config);
+    }
+
+    /// <summary>The state layout of a config: each encoder then decoder GLA layer's rings and S, then the pos_net's.</summary>
+    public static StateLayout LayoutFor(GlaConfig config)
+    {
         var entries = new List<(string, int[])>();
-        for (int i = 0; i < encoder.Length; i++) entries.AddRange(config.MainLayer.StateEntries($"encoder.{i}"));
-        for (int i = 0; i < decoder.Length; i++) entries.AddRange(config.MainLayer.StateEntries($"decoder.{i}"));
+        for (int i = 0; i < config.EncoderLayers; i++) entries.AddRange(config.MainLayer.StateEntries($"encoder.{i}"));
+        for (int i = 0; i < config.DecoderLayers; i++) entries.AddRange(config.MainLayer.StateEntries($"decoder.{i}"));
         entries.AddRange(config.PosNetLayer.StateEntries("pos_net"));
-        State = new StateLayout(entries);
+        return new StateLayout(entries);
     }
 
     /// <summary>Builds the model from a package with family gla-tts (its tokenizer.json, when named, is loaded too).</summary>
     public static GlaTtsModel Create(ModelPackage package, GlaTtsOptions? options = null)
     {
         var config = GlaConfig.Read(package.CreateConfigReader());
-        GlaTokenizer? tokenizer = package.TokenizerFile is { } tf
-            ? GlaTokenizer.Load(package.ReadAllBytes(tf), $"{package.Path}/{tf}")
-            : null;
+        var tokenizer = GlaTextConditioner.LoadTokenizer(package);
         using var weights = package.OpenWeights();
         return Create(config, weights, tokenizer, package.Sha256, package.Path, options);
     }
 
     /// <summary>Builds the model from a validated config and its weights (every tensor must be used).</summary>
-    internal static GlaTtsModel Create(GlaConfig c, ModelWeights w, GlaTokenizer? tokenizer, string sha256, string name, GlaTtsOptions? options)
+    public static GlaTtsModel Create(GlaConfig c, ModelWeights w, GlaTokenizer? tokenizer, string sha256, string name, GlaTtsOptions? options)
     {
-        Fail.If(tokenizer is not null && tokenizer.VocabularySize > c.TextVocab, EdgeErrorCode.InvalidPackage,
-            $"{name}: the tokenizer has {tokenizer?.VocabularySize} ids but text_vocab is {c.TextVocab}.");
-        int d = c.DModel;
-        var textBlocks = new TextEncoderBlock[c.TextLayers];
-        for (int i = 0; i < textBlocks.Length; i++) textBlocks[i] = TextEncoderBlock.Load(w, $"txt_encoder.sa.{i}.", c);
+        var text = GlaTextConditioner.Load(c, w, tokenizer, name);
         var encoder = new MixingBlock[c.EncoderLayers];
         for (int i = 0; i < encoder.Length; i++) encoder[i] = MixingBlock.Load(w, $"attentive_rnn.encoder.{i}.", c.MainLayer);
         var decoder = new MixingBlock[c.DecoderLayers];
         for (int i = 0; i < decoder.Length; i++) decoder[i] = MixingBlock.Load(w, $"attentive_rnn.decoder.{i}.", c.MainLayer);
-        var cross = BlindCrossAttention.Load(w, "attentive_rnn.cross_att.", c);
-        var model = new GlaTtsModel(c, options ?? new GlaTtsOptions(), sha256, name, tokenizer,
-            w.Take("txt_embed.weight", c.TextVocab, d), textBlocks, encoder, decoder, cross,
-            w.Take("rvq_embed.weight", c.NQuant, c.AudioVocab, d), w.Take("logits_head.weight", c.NQuant, c.AudioVocab, d));
+        var model = new GlaTtsModel(c, options ?? new GlaTtsOptions(), sha256, text, encoder, decoder,
+            w.Take("rvq_embed.weight", c.NQuant, c.AudioVocab, c.DModel), w.Take("logits_head.weight", c.NQuant, c.AudioVocab, c.DModel));
         w.EnsureAllTaken();
         return model;
     }
@@ -76,16 +69,19 @@ public sealed class GlaTtsModel : IStepModel, ITokenInput
     public string Sha256 { get; }
 
     /// <summary>The package path, for messages.</summary>
-    public string Name { get; }
+    public string Name => Text.Name;
 
     /// <summary>The text tokenizer, when the package has one.</summary>
-    public GlaTokenizer? Tokenizer { get; }
+    public GlaTokenizer? Tokenizer => Text.Tokenizer;
 
-    internal float[] TextEmbed { get; }
-    internal TextEncoderBlock[] TextBlocks { get; }
+    /// <summary>The per-utterance side: tokenizer, text encoder, cross-attention K, V, P.</summary>
+    public GlaTextConditioner Text { get; }
+
+    internal float[] TextEmbed => Text.Embed;
+    internal TextEncoderBlock[] TextBlocks => Text.Blocks;
     internal MixingBlock[] Encoder { get; }
     internal MixingBlock[] Decoder { get; }
-    internal BlindCrossAttention Cross { get; }
+    internal BlindCrossAttention Cross => Text.Cross;
     internal float[] RvqEmbed { get; }
     internal PackedMatrix LogitsHead { get; }
 

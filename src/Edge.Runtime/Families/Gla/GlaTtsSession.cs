@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Edge.Backends;
 using Edge.Kernels;
 using Edge.Streams;
@@ -12,7 +13,7 @@ internal sealed class GlaTtsSession : IStepSession, ITextConditioning, IVoiceCon
 {
     private readonly GlaTtsModel _model;
     private readonly float[] _state;
-    private float[]? _initial;                 // the voice's initial state; null = zeros
+    private byte[]? _initial;                  // the voice's initial state; null = zeros
     private readonly int[] _encoderAt, _decoderAt;
     private readonly int _posNetAt, _layerLength, _posNetLength;
     private readonly float[] _y;
@@ -25,7 +26,7 @@ internal sealed class GlaTtsSession : IStepSession, ITextConditioning, IVoiceCon
     {
         _model = model;
         var c = model.Config;
-        _state = new float[model.State.TotalLength];
+        _state = new float[model.State.Bytes / sizeof(float)];
         int at = 0, layer = c.MainLayer.StateLength;
         _encoderAt = new int[c.EncoderLayers];
         for (int i = 0; i < _encoderAt.Length; i++, at += layer) _encoderAt[i] = at;
@@ -37,27 +38,17 @@ internal sealed class GlaTtsSession : IStepSession, ITextConditioning, IVoiceCon
         _y = new float[c.DModel];
         _main = new BlockScratch(c.MainLayer);
         _cross = new CrossScratch(c);
-        _text = new TextWorkspace(c, Math.Clamp(model.Options.MaxTextTokens, 1, model.Cross.Positions.MaxLength));
+        _text = model.Text.CreateWorkspace(model.Options.MaxTextTokens);
     }
 
     public int TextVocabulary => _model.Config.TextVocab;
 
     public int TextLength => _text.Length;
 
-    /// <summary>The current text's buffers (K, Vᵀ, P of the cross-attention): the ONNX backend feeds them to its step graph.</summary>
-    internal TextWorkspace Text => _text;
-
-    /// <summary>Steps since the last reset, as written into a saved voice; the ONNX backend, which steps elsewhere, sets it before <see cref="SaveVoice"/>.</summary>
-    internal long Steps
-    {
-        get => _steps;
-        set => _steps = value;
-    }
-
     public void Step(ReadOnlySpan<float> input, Span<float> output)
     {
         var c = _model.Config;
-        if (_text.Length == 0) ThrowNoText();
+        if (_text.Length == 0) GlaErrors.ThrowNoText();
         int d = c.DModel, vocab = c.AudioVocab;
         Span<float> y = _y;
         y.Clear();
@@ -65,7 +56,7 @@ internal sealed class GlaTtsSession : IStepSession, ITextConditioning, IVoiceCon
         {
             float f = input[q];
             int id = (int)f;
-            if (id != f || (uint)id >= (uint)vocab) ThrowBadId(q, f);
+            if (id != f || (uint)id >= (uint)vocab) GlaErrors.ThrowBadId(q, f, vocab);
             System.Numerics.Tensors.TensorPrimitives.Add(y, _model.RvqEmbed.AsSpan((q * vocab + id) * d, d), y);
         }
         Span<float> state = _state;
@@ -80,47 +71,22 @@ internal sealed class GlaTtsSession : IStepSession, ITextConditioning, IVoiceCon
     public void Reset()
     {
         if (_initial is null) Array.Clear(_state);
-        else _initial.CopyTo(_state, 0);
+        else _initial.CopyTo(MemoryMarshal.AsBytes(_state.AsSpan()));
         _steps = 0;
     }
 
-    public void ReadState(Span<float> destination) => _state.CopyTo(destination);
+    public void ReadState(Span<byte> destination) => MemoryMarshal.AsBytes(_state.AsSpan()).CopyTo(destination);
 
-    public void WriteState(ReadOnlySpan<float> source) => source.CopyTo(_state);
+    public void WriteState(ReadOnlySpan<byte> source) => source.CopyTo(MemoryMarshal.AsBytes(_state.AsSpan()));
 
-    public void SetText(string text)
-    {
-        var tokenizer = _model.Tokenizer
-            ?? throw new EdgeException(EdgeErrorCode.InvalidPackage, $"{_model.Name}: the package has no tokenizer.json; give token ids (SetTextIds) or add the tokenizer.");
-        SetTextIds(tokenizer.Encode(text));
-    }
+    public void SetText(string text) => SetTextIds(_model.Text.Tokenize(text));
 
-    public void SetTextIds(ReadOnlySpan<int> ids)
-    {
-        var c = _model.Config;
-        int max = _model.Cross.Positions.MaxLength;
-        Fail.If(ids.Length == 0, EdgeErrorCode.InvalidInput, "text: no tokens; a text is at least [BOS] [EOS].");
-        Fail.If(ids.Length > max, EdgeErrorCode.InvalidInput,
-            $"text: {ids.Length} tokens is more than the {max} positions this model's cross-attention can place; split the text into shorter sentences.");
-        for (int i = 0; i < ids.Length; i++)
-            Fail.If((uint)ids[i] >= (uint)c.TextVocab, EdgeErrorCode.InvalidInput, $"text: token {i} is id {ids[i]}, outside [0, {c.TextVocab}).");
-        if (ids.Length > _text.Capacity) _text = new TextWorkspace(c, Math.Min(max, Math.Max(ids.Length, 2 * _text.Capacity)));
-        TextEncoder.Encode(c, _model.TextEmbed, _model.TextBlocks, ids, _text);
-        _model.Cross.Prepare(_text, ids.Length);
-        _text.Length = ids.Length;
-    }
+    public void SetTextIds(ReadOnlySpan<int> ids) => _model.Text.Encode(ids, ref _text);
 
     public void LoadVoice(string path)
     {
-        var layers = GlaVoice.Load(path, _model);
-        var initial = new float[_state.Length];
-        int rings = _model.Config.MainLayer.RingLength;
-        for (int i = 0; i < layers.Length; i++)
-        {
-            int at = i < _encoderAt.Length ? _encoderAt[i] : _decoderAt[i - _encoderAt.Length];
-            layers[i].CopyTo(initial, at + rings);
-        }
-        _initial = initial;
+        var c = _model.Config;
+        _initial = GlaVoice.ToInitialState(GlaVoice.Load(path, c, _model.Sha256), c, _model.State);
         Reset();
     }
 
@@ -131,19 +97,9 @@ internal sealed class GlaTtsSession : IStepSession, ITextConditioning, IVoiceCon
     }
 
     public void SaveVoice(string path)
-    {
-        var s = _model.Config.MainLayer;
-        var layers = _encoderAt.Concat(_decoderAt).Select(at => _state.AsSpan(at + s.RingLength, s.StateMatrixLength).ToArray()).ToList();
-        GlaVoice.Save(path, _model, layers, _steps);
-    }
+        => GlaVoice.Save(path, _model.Config, _model.Sha256, _model.State, MemoryMarshal.AsBytes(_state.AsSpan()), _steps);
 
     public void Dispose()
     {
     }
-
-    private static void ThrowNoText() => throw new EdgeException(EdgeErrorCode.InvalidArgument,
-        "gla-tts: no text set. Condition the stream first: stream.GetFeature<ITextConditioning>().SetText(...) (edge run --text \"...\").");
-
-    private void ThrowBadId(int q, float f) => throw new EdgeException(EdgeErrorCode.InvalidInput,
-        $"gla-tts: input {q} is {f}; audio token ids are integers in [0, {_model.Config.AudioVocab}) (PAD 0, BOS 1, EOS 2, code c as c + 3).");
 }

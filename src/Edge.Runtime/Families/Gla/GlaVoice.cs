@@ -1,5 +1,6 @@
 using System.Globalization;
 using Edge.Formats.Safetensors;
+using Edge.Streams;
 
 namespace Edge.Families.Gla;
 
@@ -19,10 +20,9 @@ public static class GlaVoice
 
     private const long MaxBytes = 1L << 32;
 
-    /// <summary>Reads a voice for <paramref name="model"/>: one S0 <c>[H·Kh·Vh]</c> per encoder then decoder layer.</summary>
-    public static float[][] Load(string path, GlaTtsModel model)
+    /// <summary>Reads a voice for the model of <paramref name="c"/> and <paramref name="modelSha256"/>: one S0 <c>[H·Kh·Vh]</c> per encoder then decoder layer.</summary>
+    public static float[][] Load(string path, GlaConfig c, string modelSha256)
     {
-        var c = model.Config;
         var s = c.MainLayer;
         int layers = c.EncoderLayers + c.DecoderLayers;
         Fail.If(!File.Exists(path), EdgeErrorCode.FileNotFound, $"{path}: no such voice file.");
@@ -31,8 +31,8 @@ public static class GlaVoice
         {
             Fail.If(!file.Metadata.TryGetValue("format", out var f) || f != Format, EdgeErrorCode.InvalidState,
                 $"{path}: metadata names a model but format is not '{Format}'; it is not a voice file.");
-            Fail.If(sha != model.Sha256, EdgeErrorCode.StateModelMismatch,
-                $"{path}: voice was made with model {Short(sha)}, not with this one ({Short(model.Sha256)}). Make the voice again with this model.");
+            Fail.If(sha != modelSha256, EdgeErrorCode.StateModelMismatch,
+                $"{path}: voice was made with model {Short(sha)}, not with this one ({Short(modelSha256)}). Make the voice again with this model.");
         }
         var known = new HashSet<string>(StringComparer.Ordinal);
         var result = new float[layers][];
@@ -81,21 +81,37 @@ public static class GlaVoice
         return result;
     }
 
-    /// <summary>Writes S0 of every encoder then decoder layer as a full-rank voice bound to <paramref name="model"/>.</summary>
-    public static void Save(string path, GlaTtsModel model, IReadOnlyList<float[]> layerStates, long steps)
+    /// <summary>The initial state a voice gives: zeros, with each encoder then decoder layer's S set to the voice's S0.</summary>
+    public static byte[] ToInitialState(IReadOnlyList<float[]> layers, GlaConfig c, StateLayout layout)
     {
-        var s = model.Config.MainLayer;
-        var entries = layerStates.Select((st, i) => new SafetensorsWriter.Entry($"layer{i}", [1, s.Heads, s.HeadKeyDim, s.HeadValueDim], st)).ToList();
+        var state = new byte[layout.Bytes];
+        for (int i = 0; i < layers.Count; i++) layers[i].CopyTo(StateLayout.Floats(state.AsSpan(), layout[LayerEntry(c, i)]));
+        return state;
+    }
+
+    /// <summary>
+    /// Writes the S of every encoder then decoder layer of <paramref name="state"/> (flat, in <paramref name="layout"/>)
+    /// as a full-rank voice bound to the model's sha256; its size never depends on how many steps made it.
+    /// </summary>
+    public static void Save(string path, GlaConfig c, string modelSha256, StateLayout layout, ReadOnlySpan<byte> state, long steps)
+    {
+        var s = c.MainLayer;
+        var entries = new List<SafetensorsWriter.Entry>();
+        for (int i = 0; i < c.EncoderLayers + c.DecoderLayers; i++)
+            entries.Add(new($"layer{i}", [1, s.Heads, s.HeadKeyDim, s.HeadValueDim], StateLayout.Floats(state, layout[LayerEntry(c, i)]).ToArray()));
         var meta = new Dictionary<string, string>
         {
             ["format"] = Format,
             ["format_version"] = "1",
-            ["family"] = "gla-tts",
-            ["model_sha256"] = model.Sha256,
+            ["family"] = GlaTtsFamily.FamilyName,
+            ["model_sha256"] = modelSha256,
             ["steps"] = steps.ToString(CultureInfo.InvariantCulture),
         };
         SafetensorsWriter.Write(path, entries, meta);
     }
+
+    // Voice layer i is encoder layer i, then decoder layer i − E.
+    private static string LayerEntry(GlaConfig c, int i) => i < c.EncoderLayers ? $"encoder.{i}.S" : $"decoder.{i - c.EncoderLayers}.S";
 
     private static string Short(string sha) => sha.Length > 12 ? sha[..12] : sha;
 }

@@ -17,10 +17,25 @@ public sealed class GruAttentionModel : IStepModel
         AttnContext = attnContext;
         HeadWeight = PackedMatrix.Pack(headWeight, config.OutputDim, 2 * config.Hidden);
         HeadBias = headBias;
+        State = LayoutFor(config);
+        InitialState = InitialStateFor(config, State);
+    }
+
+    /// <summary>The state layout of a config: the GRU's h, then the attention's running sums (window 0) or its ring of the last W steps.</summary>
+    public static StateLayout LayoutFor(GruAttentionConfig config)
+    {
         int l = config.Layers, h = config.Hidden, w = config.AttentionWindow;
-        State = w == 0
+        return w == 0
             ? new StateLayout([("h", [l, h]), ("m", [1]), ("c", [1]), ("a", [h])])
             : new StateLayout([("h", [l, h]), ("ring", [w, h + 1]), ("ring_fill", [1]), ("ring_next", [1])]);
+    }
+
+    /// <summary>Zeros, with the running maximum m at −∞ when the attention is unwindowed (no step yet).</summary>
+    public static byte[] InitialStateFor(GruAttentionConfig config, StateLayout layout)
+    {
+        var state = new byte[layout.Bytes];
+        if (config.AttentionWindow == 0) StateLayout.Floats(state.AsSpan(), layout["m"])[0] = float.NegativeInfinity;
+        return state;
     }
 
     /// <summary>Builds the model from a package with family gru-attention.</summary>
@@ -75,6 +90,9 @@ public sealed class GruAttentionModel : IStepModel
 
     /// <inheritdoc />
     public StateLayout State { get; }
+
+    /// <summary>The state a stream starts from.</summary>
+    internal byte[] InitialState { get; }
 
     /// <inheritdoc />
     public string BackendName => "cpu";

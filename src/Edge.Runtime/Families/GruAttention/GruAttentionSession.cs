@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using Edge.Backends;
 
 namespace Edge.Families.GruAttention;
@@ -31,7 +32,7 @@ internal sealed class GruAttentionSession : IStepSession
         {
             (_ringAt, _fillAt, _nextAt) = (layout["ring"].Offset, layout["ring_fill"].Offset, layout["ring_next"].Offset);
         }
-        _state = new float[model.State.TotalLength];
+        _state = new float[model.State.Bytes / sizeof(float)];
         _xh = new float[Math.Max(c.InputDim, c.Hidden) + c.Hidden];
         _rz = new float[2 * c.Hidden];
         _n = new float[c.Hidden];
@@ -42,16 +43,13 @@ internal sealed class GruAttentionSession : IStepSession
         _y = new float[c.OutputDim];
     }
 
-    public void Reset()
-    {
-        Array.Clear(_state);
-        if (_model.Config.AttentionWindow == 0) _state[_mAt] = float.NegativeInfinity;
-    }
+    public void Reset() => _model.InitialState.CopyTo(MemoryMarshal.AsBytes(_state.AsSpan()));
 
-    public void ReadState(Span<float> destination) => _state.CopyTo(destination);
+    public void ReadState(Span<byte> destination) => MemoryMarshal.AsBytes(_state.AsSpan()).CopyTo(destination);
 
-    public void WriteState(ReadOnlySpan<float> source)
+    public void WriteState(ReadOnlySpan<byte> bytes)
     {
+        var source = MemoryMarshal.Cast<byte, float>(bytes);
         int window = _model.Config.AttentionWindow;
         if (window > 0)
         {

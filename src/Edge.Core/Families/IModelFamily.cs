@@ -1,0 +1,28 @@
+using Edge.Backends;
+using Edge.Packages;
+
+namespace Edge.Families;
+
+/// <summary>
+/// What makes a family a family, in one place: its name in model.json, the top-level keys it adds to
+/// model.json, its config validation and step description (sizes, typed state layout, initial state,
+/// extra step-graph inputs), and how the CPU backend builds it. Backends look families up by name; the
+/// core names none. Register your own through <c>EdgeModelOptions.Families</c>.
+/// </summary>
+public interface IModelFamily
+{
+    /// <summary>The "family" value in model.json.</summary>
+    string Name { get; }
+
+    /// <summary>Top-level model.json keys this family reads besides <see cref="ModelPackage.CommonKeys"/> (gla-tts: "tokenizer"; aaren: "forecast").</summary>
+    IReadOnlyList<string> ManifestKeys { get; }
+
+    /// <summary>
+    /// Validates the package's config and describes its step without building the CPU model: what a backend
+    /// that runs the step elsewhere (an ONNX graph) needs. Loads only what per-stream conditioning uses.
+    /// </summary>
+    StepDescription Describe(ModelPackage package);
+
+    /// <summary>Builds the family's CPU implementation; throws <see cref="EdgeErrorCode.UnsupportedFamily"/> when it has none.</summary>
+    IStepModel CreateCpuModel(ModelPackage package);
+}

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Globalization;
+using Edge.Backends;
+using Edge.Families.Gla;
+using Edge.Diagnostics;
+using Edge.Formats.Safetensors;
+using Edge.Packages;
+using Edge.Streams;
+
+namespace Edge.Diagnostics;
+
+/// <summary>
+/// The gla-tts decoder at release size (Lina-Speech 169M-class: d_model 1024, 6 encoder + 6 decoder GLA
+/// blocks, expand_k 1, expand_v 2, short convs, one codebook of 4096), with random weights made in memory
+/// at run time (nothing is written to disk). Reports tokens/s on one thread against the roofline:
+/// measured bandwidth over the bytes of weights one step reads.
+/// </summary>
+public static class GlaReleaseBenchmark
+{
+    /// <summary>The audio frame rate the real-time factor is measured against (WavTokenizer, 24 kHz, hop 320).</summary>
+    public const double TokensPerSecondOfAudio = 75;
+
+    /// <summary>The release-size config (heads, d_blind and the text encoder's depth are our assumptions; see the family README).</summary>
+    public static GlaConfig ReleaseConfig { get; } = new(
+        DModel: 1024, Heads: 2, ExpandK: 1f, ExpandV: 2f, GateLowRankDim: 16, GateLogitNormalizer: 16f, UseShortConv: true, ConvSize: 4,
+        EncoderLayers: 6, DecoderLayers: 6, DBlind: 64, PosType: GlaPositionType.Convolutional, NQuant: 1, NCodebook: 4096,
+        TextVocab: 256, TextLayers: 2, TextHeads: 2, Eps: 1e-5f);
+
+    /// <summary>Builds the model, measures bandwidth, runs <paramref name="steps"/> timed decoder steps.</summary>
+    public static GlaReleaseBenchmarkResult Run(int steps = 100, int warmup = 10, Action<string>? log = null)
+    {
+        var c = ReleaseConfig;
+        log?.Invoke("making random weights in memory …");
+        using var model = Build(c, seed: 1);
+        log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{model.ParameterCount / 1e6:F1} M parameters; measuring memory bandwidth …"));
+        double bandwidth = MemoryBandwidth.MeasureReadBytesPerSecond();
+
+        using var session = model.CreateSession();
+        session.Reset();
+        const int textTokens = 64;
+        ((ITextConditioning)session).SetTextIds([GlaTokenizer.Bos, .. Enumerable.Range(0, textTokens - 2).Select(i => 3 + i % 250), GlaTokenizer.Eos]);
+        var input = new float[1];
+        var output = new float[model.OutputSize];
+        var rng = new Random(3);
+        log?.Invoke($"warming up (at least {warmup} steps and 2 s), then {steps} timed decoder steps …");
+        JitWarmup.Run(warmup, TimeSpan.FromSeconds(1), _ => { input[0] = rng.Next(3, c.AudioVocab); session.Step(input, output); });
+        var ticks = new long[steps];
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        long alloc0 = GC.GetAllocatedBytesForCurrentThread();
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < steps; i++)
+        {
+            input[0] = rng.Next(3, c.AudioVocab);
+            long t0 = Stopwatch.GetTimestamp();
+            session.Step(input, output);
+            ticks[i] = Stopwatch.GetTimestamp() - t0;
+        }
+        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        long alloc = GC.GetAllocatedBytesForCurrentThread() - alloc0;
+        double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+        Array.Sort(ticks);
+
+        long weightBytes = model.StepWeightFloats * 4;
+        long stateBytes = model.State.Bytes;
+        double tps = steps / seconds;
+        double roof = bandwidth / weightBytes, roofState = bandwidth / (weightBytes + 2.0 * stateBytes);
+        // Best step against best bandwidth pass: both as close to an idle machine as this run got.
+        double bestTps = Stopwatch.Frequency / (double)ticks[0];
+        return new GlaReleaseBenchmarkResult(
+            ConfigJson(c), model.ParameterCount, weightBytes, stateBytes, textTokens, steps, tps,
+            ticks[steps / 2] * 1000.0 / Stopwatch.Frequency, TokensPerSecondOfAudio / tps, alloc / (double)steps, bandwidth / 1e9,
+            roof, 100 * tps / roof, roofState, 100 * tps / roofState, 1000 * cpuSeconds / steps, bestTps, 100 * bestTps / roof, MachineInfo.Current().Summary, LoadAverage());
+    }
+
+    /// <summary>A model of config <paramref name="c"/> with seeded random weights (uniform, scaled 1/√fan-in; norms near 1).</summary>
+    public static GlaTtsModel Build(GlaConfig c, int seed)
+    {
+        var rng = new Random(seed);
+        var entries = new List<SafetensorsWriter.Entry>();
+        foreach (var (name, shape) in GlaTensorNames.For(c))
+        {
+            long n = 1;
+            foreach (int s in shape) n *= s;
+            var data = GC.AllocateUninitializedArray<float>((int)n);
+            bool norm = name.Contains("norm", StringComparison.Ordinal) || name.Contains(".ln_", StringComparison.Ordinal);
+            float scale = name.EndsWith(".bias", StringComparison.Ordinal) ? 0.1f : norm ? 0.1f : 1f / MathF.Sqrt(shape[^1]);
+            float offset = norm && name.EndsWith(".weight", StringComparison.Ordinal) ? 1f : 0f;
+            if (name.EndsWith("rotary.freqs", StringComparison.Ordinal))
+                for (int i = 0; i < n; i++) data[i] = (float)Math.Pow(10000, -2.0 * i / (c.TextHeadDim / 2));
+            else
+                for (int i = 0; i < n; i++) data[i] = offset + scale * (2 * rng.NextSingle() - 1);
+            entries.Add(new SafetensorsWriter.Entry(name, shape, data));
+        }
+        var bytes = SafetensorsWriter.ToBytes(entries, null);
+        entries.Clear();
+        using var weights = new ModelWeights(SafetensorsFile.Open(new MemoryStream(bytes, writable: false), "release-benchmark weights"));
+        return GlaTtsModel.Create(c, weights, tokenizer: null, sha256: "release-benchmark", name: "release-benchmark", options: null);
+    }
+
+    private static Dictionary<string, object> ConfigJson(GlaConfig c) => new()
+    {
+        ["d_model"] = c.DModel, ["heads"] = c.Heads, ["expand_k"] = c.ExpandK, ["expand_v"] = c.ExpandV,
+        ["gate_low_rank_dim"] = c.GateLowRankDim, ["gate_logit_normalizer"] = c.GateLogitNormalizer, ["use_short_conv"] = c.UseShortConv,
+        ["conv_size"] = c.ConvSize, ["encoder_layers"] = c.EncoderLayers, ["decoder_layers"] = c.DecoderLayers, ["d_blind"] = c.DBlind,
+        ["pos_type"] = "convolutional", ["n_quant"] = c.NQuant, ["n_codebook"] = c.NCodebook, ["text_vocab"] = c.TextVocab,
+        ["text_layers"] = c.TextLayers, ["text_heads"] = c.TextHeads, ["eps"] = c.Eps,
+    };
+
+    private static double LoadAverage()
+    {
+        try
+        {
+            return File.Exists("/proc/loadavg")
+                ? double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture)
+                : -1;
+        }
+        catch (IOException)
+        {
+            return -1;
+        }
+    }
+}
