@@ -9,7 +9,7 @@ public interface IBackend
     /// <summary>Short name for reports ("cpu", "onnx").</summary>
     string Name { get; }
 
-    /// <summary>Families that come with this backend and run only on it (the ONNX backend's onnx-stateful); empty for most.</summary>
+    /// <summary>Families that come with this backend and run only on it (a graph-only family of the ONNX backend); empty for most.</summary>
     IReadOnlyList<IModelFamily> Families { get; }
 
     /// <summary>Builds the step model of <paramref name="family"/>; throws <see cref="EdgeException"/> with <see cref="EdgeErrorCode.UnsupportedFamily"/> when this backend cannot run it.</summary>

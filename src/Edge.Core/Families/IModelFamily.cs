@@ -14,7 +14,7 @@ public interface IModelFamily
     /// <summary>The "family" value in model.json.</summary>
     string Name { get; }
 
-    /// <summary>Top-level model.json keys this family reads besides <see cref="ModelPackage.CommonKeys"/> (gla-tts: "tokenizer"; aaren: "forecast").</summary>
+    /// <summary>Top-level model.json keys this family reads besides <see cref="ModelPackage.CommonKeys"/> (a tokenizer file, a forecasting block).</summary>
     IReadOnlyList<string> ManifestKeys { get; }
 
     /// <summary>

@@ -1,8 +1,8 @@
 namespace Edge.Families;
 
 /// <summary>
-/// One stream's per-utterance conditioning for a step that runs outside the family's CPU code (gla-tts
-/// on ONNX: the text's K, V, P tensors and the voice's initial state). The backend binds
+/// One stream's per-utterance conditioning for a step that runs outside the family's CPU code (a text-to-speech
+/// step graph: tensors computed from the text, and a voice as the initial state). The backend binds
 /// <see cref="GetInput"/> as extra graph inputs whenever <see cref="Version"/> changes, never per step.
 /// The same object exposes the stream's features (e.g. <see cref="Streams.ITextConditioning"/>).
 /// </summary>

@@ -104,7 +104,7 @@ public sealed class ModelConfig
     public float[] FloatArray(string key, int length, float fill)
         => Has(key) ? FloatArray(key, length) : Enumerable.Repeat(fill, length).ToArray();
 
-    /// <summary>A raw JSON value for family-specific structures (e.g. onnx-stateful's state pairs).</summary>
+    /// <summary>A raw JSON value for family-specific structures (e.g. a list of state pairs).</summary>
     public JsonElement Element(string key) => Required(key);
 
     /// <summary>Refuses any key no read has asked for, naming it and the known keys.</summary>

@@ -96,7 +96,7 @@ public sealed class ModelPackage
         }
     }
 
-    /// <summary>A top-level object a family declares (e.g. aaren's "forecast"), or null when model.json has none.</summary>
+    /// <summary>A top-level object a family declares (e.g. a forecasting block), or null when model.json has none.</summary>
     public JsonElement? GetSection(string key)
     {
         if (!_root.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
@@ -104,7 +104,7 @@ public sealed class ModelPackage
         return v;
     }
 
-    /// <summary>A top-level key naming a file or folder of the package (e.g. gla-tts's "tokenizer"), checked to be a relative path; null when absent.</summary>
+    /// <summary>A top-level key naming a file or folder of the package (e.g. a tokenizer), checked to be a relative path; null when absent.</summary>
     public string? GetFileName(string key)
     {
         string? name = OptionalString(_root, key, $"{Path}/model.json");

@@ -1,7 +1,7 @@
 namespace Edge.Streams;
 
 /// <summary>
-/// A stream whose steps are conditioned on a text (gla-tts). Get it with
+/// A stream whose steps are conditioned on a text (text to speech). Get it with
 /// <c>stream.GetFeature&lt;ITextConditioning&gt;()</c>. The text is encoded once, when set; the recurrent
 /// state is not touched, so a text can be set again after a state load to continue a
 /// run in chunks.

@@ -1,13 +1,13 @@
 namespace Edge.Streams;
 
 /// <summary>
-/// A stream whose initial state can be a voice (gla-tts initial-state tuning). Get it with
+/// A stream whose initial state can be a voice (initial-state tuning). Get it with
 /// <c>stream.GetFeature&lt;IVoiceConditioning&gt;()</c>.
 /// </summary>
 public interface IVoiceConditioning
 {
     /// <summary>
-    /// Loads a voice file (Lina-Speech's rank-r or full-rank form, or one saved by <see cref="SaveVoice"/>),
+    /// Loads a voice file (in a form the family reads, or one saved by <see cref="SaveVoice"/>),
     /// makes it the initial state and resets the state to it. A voice saved by Edge for another model is refused.
     /// </summary>
     void LoadVoice(string path);
