@@ -103,6 +103,7 @@ internal sealed class PackageZip
     }
 
     // Reads at most the declared length plus one byte: an entry may inflate to more than it declares.
+    // (System.IO.Compression stops at the declared length today; this keeps the bound whatever it does.)
     private void Inflate(string relative, string entryName, long length, Action<byte[], int> sink)
     {
         string shown = MessageText.Value(relative);

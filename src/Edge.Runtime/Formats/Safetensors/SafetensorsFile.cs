@@ -114,8 +114,8 @@ public sealed class SafetensorsFile : IDisposable
                     }
                     continue;
                 }
-                Fail.If(tensors.Count == MaxTensors, EdgeErrorCode.InvalidSafetensors,
-                    $"{displayName}: the header lists more than {MaxTensors} tensors. The file is corrupt or not a model's weights.");
+                if (tensors.Count == MaxTensors)
+                    Fail.With(EdgeErrorCode.InvalidSafetensors, $"{displayName}: the header lists more than {MaxTensors} tensors. The file is corrupt or not a model's weights.");
                 var entry = ParseEntry(displayName, prop, dataLength);
                 if (!names.Add(entry.Name))
                     Fail.With(EdgeErrorCode.InvalidSafetensors, $"{displayName}: tensor '{MessageText.Value(entry.Name)}' appears twice in the header. The file is corrupt.");
@@ -126,18 +126,22 @@ public sealed class SafetensorsFile : IDisposable
         return new SafetensorsFile(stream, displayName, dataStart, tensors, metadata);
     }
 
+    // Messages are built only when a check fails: a header may list tens of thousands of tensors.
     private static TensorInfo ParseEntry(string file, JsonProperty prop, long dataLength)
     {
-        string name = MessageText.Value(prop.Name);   // for messages; the entry keeps the full name
+        string raw = prop.Name;
+        string Name() => MessageText.Value(raw);   // for messages; the entry keeps the full name
         var e = prop.Value;
-        Fail.If(e.ValueKind != JsonValueKind.Object, EdgeErrorCode.InvalidSafetensors, $"{file}: tensor '{name}': entry must be an object.");
+        if (e.ValueKind != JsonValueKind.Object)
+            Fail.With(EdgeErrorCode.InvalidSafetensors, $"{file}: tensor '{Name()}': entry must be an object.");
         if (!e.TryGetProperty("dtype", out var dt) || dt.ValueKind != JsonValueKind.String)
-            Fail.With(EdgeErrorCode.InvalidSafetensors, $"{file}: tensor '{name}': missing dtype.");
+            Fail.With(EdgeErrorCode.InvalidSafetensors, $"{file}: tensor '{Name()}': missing dtype.");
         if (!TensorDTypes.TryParse(dt.GetString()!, out var dtype))
-            Fail.With(EdgeErrorCode.InvalidSafetensors, $"{file}: tensor '{name}': dtype '{MessageText.Value(dt.GetString())}' is not supported (use F32, F16, BF16, F64, I64, I32, I8 or U8).");
+            Fail.With(EdgeErrorCode.InvalidSafetensors, $"{file}: tensor '{Name()}': dtype '{MessageText.Value(dt.GetString())}' is not supported (use F32, F16, BF16, F64, I64, I32, I8 or U8).");
         if (!e.TryGetProperty("shape", out var sh) || sh.ValueKind != JsonValueKind.Array)
-            Fail.With(EdgeErrorCode.InvalidSafetensors, $"{file}: tensor '{name}': missing shape.");
-        Fail.If(sh.GetArrayLength() > 8, EdgeErrorCode.InvalidSafetensors, $"{file}: tensor '{name}': more than 8 dimensions.");
+            Fail.With(EdgeErrorCode.InvalidSafetensors, $"{file}: tensor '{Name()}': missing shape.");
+        if (sh.GetArrayLength() > 8)
+            Fail.With(EdgeErrorCode.InvalidSafetensors, $"{file}: tensor '{Name()}': more than 8 dimensions.");
         var shape = new int[sh.GetArrayLength()];
         long count = 1;
         int i = 0;
@@ -145,22 +149,24 @@ public sealed class SafetensorsFile : IDisposable
         {
             long v = -1;
             if (d.ValueKind != JsonValueKind.Number || !d.TryGetInt64(out v) || v < 0 || v > int.MaxValue)
-                throw new EdgeException(EdgeErrorCode.InvalidSafetensors, $"{file}: tensor '{name}': shape entry {MessageText.Value(d.GetRawText())} is not a non-negative integer.");
+                throw new EdgeException(EdgeErrorCode.InvalidSafetensors, $"{file}: tensor '{Name()}': shape entry {MessageText.Value(d.GetRawText())} is not a non-negative integer.");
             shape[i++] = (int)v;
             count = v == 0 ? 0 : (count > long.MaxValue / v ? long.MaxValue : count * v);
         }
         if (!e.TryGetProperty("data_offsets", out var off) || off.ValueKind != JsonValueKind.Array || off.GetArrayLength() != 2)
-            Fail.With(EdgeErrorCode.InvalidSafetensors, $"{file}: tensor '{name}': data_offsets must be [begin, end].");
+            Fail.With(EdgeErrorCode.InvalidSafetensors, $"{file}: tensor '{Name()}': data_offsets must be [begin, end].");
         long begin = -1, end = -1;
         if (off[0].ValueKind != JsonValueKind.Number || off[1].ValueKind != JsonValueKind.Number
             || !off[0].TryGetInt64(out begin) || !off[1].TryGetInt64(out end) || begin < 0 || end < begin)
-            Fail.With(EdgeErrorCode.InvalidSafetensors, $"{file}: tensor '{name}': data_offsets {MessageText.Value(off.GetRawText())} are not 0 ≤ begin ≤ end.");
-        Fail.If(end > dataLength, EdgeErrorCode.InvalidSafetensors,
-            $"{file}: tensor '{name}' ends at byte {end} of the data but the data has only {dataLength} bytes. The file is truncated.");
+            Fail.With(EdgeErrorCode.InvalidSafetensors, $"{file}: tensor '{Name()}': data_offsets {MessageText.Value(off.GetRawText())} are not 0 ≤ begin ≤ end.");
+        if (end > dataLength)
+            Fail.With(EdgeErrorCode.InvalidSafetensors,
+                $"{file}: tensor '{Name()}' ends at byte {end} of the data but the data has only {dataLength} bytes. The file is truncated.");
         long size = TensorDTypes.Size(dtype);
-        Fail.If(count > long.MaxValue / size || count * size != end - begin, EdgeErrorCode.InvalidSafetensors,
-            $"{file}: tensor '{name}': shape {Fail.Shape(shape)} of {dtype} needs {(count > long.MaxValue / size ? "too many" : (count * size).ToString())} bytes but data_offsets span {end - begin}.");
-        return new TensorInfo(prop.Name, dtype, shape, begin, end);
+        if (count > long.MaxValue / size || count * size != end - begin)
+            Fail.With(EdgeErrorCode.InvalidSafetensors,
+                $"{file}: tensor '{Name()}': shape {Fail.Shape(shape)} of {dtype} needs {(count > long.MaxValue / size ? "too many" : (count * size).ToString())} bytes but data_offsets span {end - begin}.");
+        return new TensorInfo(raw, dtype, shape, begin, end);
     }
 
     private static void CheckNoOverlap(string file, List<TensorInfo> tensors)
