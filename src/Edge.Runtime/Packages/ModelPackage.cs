@@ -112,6 +112,7 @@ public sealed class ModelPackage
     /// <summary>Reads a whole file of the package.</summary>
     public byte[] ReadAllBytes(string relative)
     {
+        if (_zipFiles is not null && _zipFiles.Contains(Normalize(relative))) return _zipFiles.ReadAll(Normalize(relative), PackageZip.MaxEntryBytes);
         using var s = OpenFile(relative);
         using var ms = new MemoryStream();
         s.CopyTo(ms);
