@@ -62,17 +62,21 @@ internal sealed class PackageZip
         {
             string name = e.FullName.Replace('\\', '/');
             if (name.EndsWith('/') || !name.StartsWith(prefix, StringComparison.Ordinal)) continue;
-            string shown = MessageText.Value(name);
-            Fail.If(e.CompressedLength > fileLength, EdgeErrorCode.InvalidPackage,
-                $"{path}: entry '{shown}' claims {e.CompressedLength} compressed bytes but the zip has only {fileLength}. The zip is corrupt.");
-            Fail.If(e.Length > MaxEntryBytes, EdgeErrorCode.InvalidPackage,
-                $"{path}: entry '{shown}' unpacks to {e.Length} bytes, over the {MaxEntryBytes}-byte limit for a file inside a zip. Unpack the package into a folder and open the folder.");
-            Fail.If(e.Length > RatioFreeBytes && e.Length > MaxCompressionRatio * Math.Max(e.CompressedLength, 1), EdgeErrorCode.InvalidPackage,
-                $"{path}: entry '{shown}' claims to inflate from {e.CompressedLength} to {e.Length} bytes, more than {MaxCompressionRatio} times; model files do not compress that well (a zip bomb or a corrupt zip). Unpack it with a tool you trust and open the folder.");
+            // Messages are built only when a check fails: a zip may hold many entries.
+            string Shown() => MessageText.Value(name);
+            if (e.CompressedLength > fileLength)
+                Fail.With(EdgeErrorCode.InvalidPackage, $"{path}: entry '{Shown()}' claims {e.CompressedLength} compressed bytes but the zip has only {fileLength}. The zip is corrupt.");
+            if (e.Length > MaxEntryBytes)
+                Fail.With(EdgeErrorCode.InvalidPackage,
+                    $"{path}: entry '{Shown()}' unpacks to {e.Length} bytes, over the {MaxEntryBytes}-byte limit for a file inside a zip. Unpack the package into a folder and open the folder.");
+            if (e.Length > RatioFreeBytes && e.Length > MaxCompressionRatio * Math.Max(e.CompressedLength, 1))
+                Fail.With(EdgeErrorCode.InvalidPackage,
+                    $"{path}: entry '{Shown()}' claims to inflate from {e.CompressedLength} to {e.Length} bytes, more than {MaxCompressionRatio} times; model files do not compress that well (a zip bomb or a corrupt zip). Unpack it with a tool you trust and open the folder.");
             total += e.Length;
-            Fail.If(total > MaxTotalBytes, EdgeErrorCode.InvalidPackage, $"{path}: the zip unpacks to more than {MaxTotalBytes} bytes. Unpack it into a folder and open the folder.");
-            Fail.If(!entries.TryAdd(name[prefix.Length..], (e.FullName, e.Length)), EdgeErrorCode.InvalidPackage,
-                $"{path}: entry '{shown}' appears twice in the zip. The zip is corrupt; make it again from the package folder.");
+            if (total > MaxTotalBytes)
+                Fail.With(EdgeErrorCode.InvalidPackage, $"{path}: the zip unpacks to more than {MaxTotalBytes} bytes. Unpack it into a folder and open the folder.");
+            if (!entries.TryAdd(name[prefix.Length..], (e.FullName, e.Length)))
+                Fail.With(EdgeErrorCode.InvalidPackage, $"{path}: entry '{Shown()}' appears twice in the zip. The zip is corrupt; make it again from the package folder.");
         }
         return new PackageZip(path, entries);
     }
