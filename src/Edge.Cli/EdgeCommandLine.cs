@@ -5,7 +5,8 @@ namespace Edge.Cli;
 
 /// <summary>
 /// Dispatches <c>edge SUBCOMMAND …</c>. A user mistake prints one line saying what was wrong and what to
-/// do, and exits 2; an internal fault prints one line and exits 70. Never a stack trace for user input.
+/// do, and exits 2; an internal fault prints one line and exits 70. Never a stack trace for user input; the
+/// line is escaped and cut (<see cref="MessageText.Line"/>), whatever bytes the input put in the message.
 /// </summary>
 public static class EdgeCommandLine
 {
@@ -39,17 +40,17 @@ public static class EdgeCommandLine
         }
         catch (UsageException e)
         {
-            stderr.WriteLine($"edge: {e.Message}");
+            stderr.WriteLine($"edge: {MessageText.Line(e.Message)}");
             return UserError;
         }
         catch (EdgeException e)
         {
-            stderr.WriteLine($"edge: error [{e.Code}]: {e.Message}{FlagHint(e.Code)}");
+            stderr.WriteLine($"edge: error [{e.Code}]: {MessageText.Line(e.Message + FlagHint(e.Code))}");
             return UserError;
         }
         catch (Exception e)
         {
-            stderr.WriteLine($"edge: internal error ({e.GetType().Name}): {e.Message.ReplaceLineEndings(" ")}. Please report this with the command you ran.");
+            stderr.WriteLine($"edge: internal error ({e.GetType().Name}): {MessageText.Line(e.Message)}. Please report this with the command you ran.");
             return InternalError;
         }
     }

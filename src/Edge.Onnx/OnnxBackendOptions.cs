@@ -14,8 +14,11 @@ public sealed class OnnxBackendOptions
     /// </summary>
     public bool AllowFallback { get; init; }
 
-    /// <summary>Threads one step may use (ONNX Runtime's intra-op threads); 0 lets ONNX Runtime choose.</summary>
+    /// <summary>Threads one step may use (ONNX Runtime's intra-op threads); 0 lets ONNX Runtime choose. At most <see cref="MaxIntraOpThreads"/>.</summary>
     public int IntraOpThreads { get; init; } = 1;
+
+    /// <summary>The most intra-op threads a session on this machine may ask for: 4 per core, and never more than <see cref="DeviceProfile.MaxIntraOpThreads"/>.</summary>
+    public static int MaxIntraOpThreads => Math.Min(4 * Environment.ProcessorCount, DeviceProfile.MaxIntraOpThreads);
 
     /// <summary>Let idle worker threads spin; off by default because spinning adds latency jitter to everything else on the device.</summary>
     public bool AllowSpinning { get; init; }
@@ -61,6 +64,11 @@ public sealed class OnnxBackendOptions
     internal IReadOnlyList<ExecutionProvider> Order()
     {
         Fail.If(Providers.Count == 0, EdgeErrorCode.InvalidArgument, $"{Source}: no execution provider to try; list at least one (cpu, cuda, dml).");
+        // ONNX Runtime waits forever, instead of failing, when it cannot create the threads asked for (an
+        // address-space limit); beyond a few per core they only add contention, so refuse before starting.
+        int maxThreads = MaxIntraOpThreads;
+        Fail.If(IntraOpThreads < 0 || IntraOpThreads > maxThreads, EdgeErrorCode.InvalidConfig,
+            $"{Source}: {IntraOpThreads} intra-op threads on a machine with {Environment.ProcessorCount} cores; use 0 (one per core) to {maxThreads} (4 per core, at most {DeviceProfile.MaxIntraOpThreads}).");
         var order = Providers.Distinct().ToList();
         if (AllowFallback && !order.Contains(ExecutionProvider.Cpu)) order.Add(ExecutionProvider.Cpu);
         return order;

@@ -12,6 +12,8 @@ internal sealed class ParsedArguments
     private readonly List<string> _positionals = [];
     private readonly string _command;
 
+    private static readonly string[] EmptyAllowed = ["--text"];
+
     private ParsedArguments(string command) => _command = command;
 
     /// <summary>Parses <paramref name="args"/>; <paramref name="valued"/> take a value, <paramref name="flags"/> do not.</summary>
@@ -39,6 +41,9 @@ internal sealed class ParsedArguments
                         if (i + 1 >= args.Length) throw new UsageException($"{command}: {name} needs a value.");
                         value = args[++i];
                     }
+                    // An empty value (--input=, --output "") is a slip, never a file or a number; only text may be empty.
+                    if (value.Length == 0 && !EmptyAllowed.Contains(name))
+                        throw new UsageException($"{command}: {name} needs a value; it was given an empty one.");
                     p._options[name] = value;
                 }
                 else
@@ -61,6 +66,22 @@ internal sealed class ParsedArguments
     public string? Value(string name) => _options.TryGetValue(name, out var v) ? v : null;
 
     public string Required(string name) => Value(name) ?? throw new UsageException($"{_command}: {name} is required.");
+
+    /// <summary>
+    /// The value of an option naming a file to write, or null when absent; refused before any work when it
+    /// names a folder or a file in a folder that does not exist.
+    /// </summary>
+    public string? OutputPath(string name)
+    {
+        string? path = Value(name);
+        if (path is null) return null;
+        if (Directory.Exists(path))
+            throw new UsageException($"{_command}: {name} '{MessageText.Value(path, 200)}' is a folder; name a file to write.");
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder is not null && !Directory.Exists(folder))
+            throw new UsageException($"{_command}: {name} '{MessageText.Value(path, 200)}' is in folder '{MessageText.Value(folder, 200)}', which does not exist; create it first.");
+        return path;
+    }
 
     public string Positional(int index, string what)
         => index < _positionals.Count ? _positionals[index] : throw new UsageException($"{_command}: {what} is required.");

@@ -22,7 +22,7 @@ internal static class ForecastCommand
         a.ExpectPositionals(1);
         string csvPath = a.Required("--csv");
         var missing = a.Choice("--missing", "interpolate", "interpolate", "error") == "error" ? CsvMissingValues.Error : CsvMissingValues.Interpolate;
-        string? plot = a.Value("--plot");
+        string? plot = a.OutputPath("--plot");
         if (plot is not null && !plot.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
             throw new UsageException($"forecast: --plot writes a PNG; name a file ending in .png, got '{plot}'.");
         bool json = a.Flag("--json");
@@ -113,7 +113,7 @@ internal static class ForecastCommand
         if (named is not null) return csv.Column(named);
         var candidates = Enumerable.Range(0, csv.Header.Count).Where(i => i != timeColumn).ToList();
         if (candidates.Count == 1) return candidates[0];
-        throw new UsageException($"forecast: {csv.Name} has columns {string.Join(", ", csv.Header)}; name the one to forecast with --column.");
+        throw new UsageException($"forecast: {csv.Name} has columns {MessageText.List(csv.Header)}; name the one to forecast with --column.");
     }
 
     private static void Fail(bool condition, string message)

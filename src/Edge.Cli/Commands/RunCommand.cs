@@ -13,7 +13,9 @@ internal static class RunCommand
         string pkg = a.Positional(0, "PKG (a model package folder or zip)");
         a.ExpectPositionals(1);
         string inputPath = a.Required("--input");
-        string outputPath = a.Required("--output");
+        string outputPath = a.OutputPath("--output") ?? a.Required("--output");
+        a.OutputPath("--state-out");
+        a.OutputPath("--voice-out");
         var backend = BackendChoice.From(a, stderr);
 
         var input = NpyFile.Read(inputPath);

@@ -19,7 +19,7 @@ internal static class VsTransformerBench
         double warmup = Seconds(a.Value("--warmup"));
         var lengths = Lengths(a.Value("--lengths"));
         int window = (int)a.Long("--window", 1000, 1, 1_000_000);
-        string? plot = a.Value("--plot");
+        string? plot = a.OutputPath("--plot");
         if (plot is not null && !plot.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
             throw new UsageException($"bench: --plot writes a PNG; name a file ending in .png, got '{plot}'.");
         var backend = BackendChoice.From(a, stderr);

@@ -47,7 +47,14 @@ internal static class ConstantMemoryPlot
         var both = new Multiplot(time);
         both.AddPlot(memory);
         both.Layout = new ScottPlot.MultiplotLayouts.Columns();
-        both.SavePng(path, 1200, 450);
+        try
+        {
+            both.SavePng(path, 1200, 450);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new EdgeException(EdgeErrorCode.FileNotFound, $"{path}: cannot write the plot ({e.Message}). Check the folder's permissions and free space.");
+        }
     }
 
     // Ticks sit on powers of ten, so decimal units label them exactly.

@@ -45,6 +45,13 @@ internal static class ForecastPlot
         plt.XLabel(times is null ? "row" : "time");
         plt.YLabel(valueName);
         plt.ShowLegend(Alignment.UpperLeft);
-        plt.SavePng(path, 1100, 500);
+        try
+        {
+            plt.SavePng(path, 1100, 500);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new EdgeException(EdgeErrorCode.FileNotFound, $"{path}: cannot write the plot ({e.Message}). Check the folder's permissions and free space.");
+        }
     }
 }

@@ -6,6 +6,7 @@ public static class AtomicFile
     /// <summary>Writes <paramref name="bytes"/> to a temporary file in the target's folder, flushes it to disk and renames it over <paramref name="path"/>.</summary>
     public static void Write(string path, ReadOnlySpan<byte> bytes)
     {
+        Fail.If(string.IsNullOrEmpty(path), EdgeErrorCode.InvalidArgument, "the path to write is empty; name a file.");
         string full = Path.GetFullPath(path);
         string dir = Path.GetDirectoryName(full)!;
         if (!Directory.Exists(dir))

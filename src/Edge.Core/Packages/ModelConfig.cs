@@ -32,7 +32,7 @@ public sealed class ModelConfig
     {
         var v = Required(key);
         if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out int i))
-            return Fail.With<int>(EdgeErrorCode.InvalidConfig, $"{_where}: '{key}' must be an integer, found {v}.");
+            return Fail.With<int>(EdgeErrorCode.InvalidConfig, $"{_where}: '{key}' must be an integer, found {MessageText.Value(v.GetRawText())}.");
         Fail.If(i < min || i > max, EdgeErrorCode.InvalidConfig, $"{_where}: '{key}' is {i}; it must be between {min} and {max}.");
         return i;
     }
@@ -48,7 +48,7 @@ public sealed class ModelConfig
         {
             JsonValueKind.True => true,
             JsonValueKind.False => false,
-            _ => Fail.With<bool>(EdgeErrorCode.InvalidConfig, $"{_where}: '{key}' must be true or false, found {v}."),
+            _ => Fail.With<bool>(EdgeErrorCode.InvalidConfig, $"{_where}: '{key}' must be true or false, found {MessageText.Value(v.GetRawText())}."),
         };
     }
 
@@ -60,7 +60,7 @@ public sealed class ModelConfig
     {
         var v = Required(key);
         if (v.ValueKind != JsonValueKind.Number || !double.IsFinite(v.GetDouble()))
-            return Fail.With<float>(EdgeErrorCode.InvalidConfig, $"{_where}: '{key}' must be a finite number, found {v}.");
+            return Fail.With<float>(EdgeErrorCode.InvalidConfig, $"{_where}: '{key}' must be a finite number, found {MessageText.Value(v.GetRawText())}.");
         return (float)v.GetDouble();
     }
 
@@ -72,10 +72,10 @@ public sealed class ModelConfig
     {
         var v = Required(key);
         if (v.ValueKind != JsonValueKind.String)
-            return Fail.With<string>(EdgeErrorCode.InvalidConfig, $"{_where}: '{key}' must be a string, found {v}.");
+            return Fail.With<string>(EdgeErrorCode.InvalidConfig, $"{_where}: '{key}' must be a string, found {MessageText.Value(v.GetRawText())}.");
         string s = v.GetString()!;
         Fail.If(allowed.Length > 0 && !allowed.Contains(s), EdgeErrorCode.InvalidConfig,
-            $"{_where}: '{key}' is '{s}'; it must be one of {string.Join(", ", allowed)}.");
+            $"{_where}: '{key}' is '{MessageText.Value(s)}'; it must be one of {string.Join(", ", allowed)}.");
         return s;
     }
 
@@ -94,7 +94,7 @@ public sealed class ModelConfig
         foreach (var e in v.EnumerateArray())
         {
             if (e.ValueKind != JsonValueKind.Number || !double.IsFinite(e.GetDouble()))
-                Fail.With(EdgeErrorCode.InvalidConfig, $"{_where}: '{key}'[{i}] must be a finite number, found {e}.");
+                Fail.With(EdgeErrorCode.InvalidConfig, $"{_where}: '{key}'[{i}] must be a finite number, found {MessageText.Value(e.GetRawText())}.");
             result[i++] = (float)e.GetDouble();
         }
         return result;
@@ -114,7 +114,7 @@ public sealed class ModelConfig
         {
             if (!_read.Contains(p.Name))
                 Fail.With(EdgeErrorCode.InvalidConfig,
-                    $"{_where}: unknown key '{p.Name}'. Known keys: {string.Join(", ", _read.Order())}. Remove it or fix its spelling.");
+                    $"{_where}: unknown key '{MessageText.Value(p.Name)}'. Known keys: {string.Join(", ", _read.Order())}. Remove it or fix its spelling.");
         }
     }
 

@@ -1,7 +1,7 @@
-using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Edge.Families;
+using Edge.Formats;
 using Edge.Formats.Safetensors;
 
 namespace Edge.Packages;
@@ -23,9 +23,9 @@ public sealed class ModelPackage
     private JsonElement _root;
 
     private readonly string? _folder;
-    private readonly Dictionary<string, byte[]>? _zipFiles;
+    private readonly PackageZip? _zipFiles;
 
-    private ModelPackage(string path, string? folder, Dictionary<string, byte[]>? zipFiles)
+    private ModelPackage(string path, string? folder, PackageZip? zipFiles)
     {
         Path = path;
         _folder = folder;
@@ -69,7 +69,7 @@ public sealed class ModelPackage
         }
         else if (File.Exists(path))
         {
-            package = new ModelPackage(path, null, ReadZip(path));
+            package = new ModelPackage(path, null, PackageZip.Open(path));
         }
         else
         {
@@ -92,7 +92,7 @@ public sealed class ModelPackage
         {
             if (CommonKeys.Contains(p.Name) || familyKeys.Contains(p.Name)) continue;
             Fail.With(EdgeErrorCode.InvalidPackage,
-                $"{Path}/model.json: unknown key '{p.Name}'. Known keys for family {Family}: {string.Join(", ", CommonKeys.Concat(familyKeys))}.");
+                $"{Path}/model.json: unknown key '{MessageText.Value(p.Name)}'. Known keys for family {Family}: {string.Join(", ", CommonKeys.Concat(familyKeys))}.");
         }
     }
 
@@ -116,7 +116,7 @@ public sealed class ModelPackage
     public bool HasFile(string relative)
     {
         string rel = Normalize(relative);
-        return _zipFiles is not null ? _zipFiles.ContainsKey(rel) : File.Exists(System.IO.Path.Combine(_folder!, rel));
+        return _zipFiles is not null ? _zipFiles.Contains(rel) : File.Exists(System.IO.Path.Combine(_folder!, rel));
     }
 
     /// <summary>Opens a file of the package for reading (a seekable stream the caller disposes).</summary>
@@ -125,18 +125,19 @@ public sealed class ModelPackage
         string rel = Normalize(relative);
         if (_zipFiles is not null)
         {
-            return _zipFiles.TryGetValue(rel, out var bytes)
-                ? new MemoryStream(bytes, writable: false)
-                : Fail.With<Stream>(EdgeErrorCode.InvalidPackage, $"{Path}: file '{rel}' named by model.json is not in the package.");
+            return _zipFiles.Contains(rel)
+                ? new MemoryStream(_zipFiles.ReadAll(rel, PackageZip.MaxEntryBytes), writable: false)
+                : Fail.With<Stream>(EdgeErrorCode.InvalidPackage, $"{Path}: file '{MessageText.Value(rel)}' named by model.json is not in the package.");
         }
         string full = System.IO.Path.Combine(_folder!, rel);
-        Fail.If(!File.Exists(full), EdgeErrorCode.InvalidPackage, $"{Path}: file '{rel}' named by model.json is not in the package.");
+        Fail.If(!File.Exists(full), EdgeErrorCode.InvalidPackage, $"{Path}: file '{MessageText.Value(rel)}' named by model.json is not in the package.");
         return new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.RandomAccess);
     }
 
     /// <summary>Reads a whole file of the package.</summary>
     public byte[] ReadAllBytes(string relative)
     {
+        if (_zipFiles is not null && _zipFiles.Contains(Normalize(relative))) return _zipFiles.ReadAll(Normalize(relative), PackageZip.MaxEntryBytes);
         using var s = OpenFile(relative);
         using var ms = new MemoryStream();
         s.CopyTo(ms);
@@ -147,7 +148,7 @@ public sealed class ModelPackage
     public IReadOnlyList<string> ListFiles(string folder)
     {
         string prefix = Normalize(folder).TrimEnd('/') + "/";
-        if (_zipFiles is not null) return _zipFiles.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).Order().ToList();
+        if (_zipFiles is not null) return _zipFiles.Names.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).Order().ToList();
         string full = System.IO.Path.Combine(_folder!, prefix);
         return Directory.Exists(full)
             ? Directory.GetFiles(full, "*", SearchOption.AllDirectories).Select(f => System.IO.Path.GetRelativePath(_folder!, f).Replace('\\', '/')).Order().ToList()
@@ -164,28 +165,26 @@ public sealed class ModelPackage
     {
         Fail.If(!HasFile("model.json"), EdgeErrorCode.InvalidPackage, $"{Path}: no model.json. A package is a folder with model.json and weights.safetensors.");
         byte[] json;
-        using (var s = OpenFile("model.json"))
+        if (_zipFiles is not null)
         {
+            json = _zipFiles.ReadAll("model.json", MaxModelJsonBytes);   // checks the declared size before inflating
+        }
+        else
+        {
+            using var s = OpenFile("model.json");
             Fail.If(s.Length > MaxModelJsonBytes, EdgeErrorCode.InvalidPackage, $"{Path}/model.json: {s.Length} bytes is over the {MaxModelJsonBytes}-byte limit.");
             json = new byte[s.Length];
             s.ReadExactly(json);
         }
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 32, CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        }
-        catch (JsonException e)
-        {
-            throw new EdgeException(EdgeErrorCode.InvalidPackage, $"{Path}/model.json: not valid JSON ({e.Message}).");
-        }
+        var doc = UntrustedJson.Parse(json, new JsonDocumentOptions { MaxDepth = 32, CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true },
+            EdgeErrorCode.InvalidPackage, $"{Path}/model.json");
         var root = doc.RootElement.Clone();
         doc.Dispose();
         string where = $"{Path}/model.json";
         Fail.If(root.ValueKind != JsonValueKind.Object, EdgeErrorCode.InvalidPackage, $"{where}: must be a JSON object.");
         _root = root;
         Fail.If(StringOf(root, "format", where) != "edge-model", EdgeErrorCode.InvalidPackage, $"{where}: 'format' must be \"edge-model\".");
-        Fail.If(!root.TryGetProperty("version", out var ver) || ver.ValueKind != JsonValueKind.Number || ver.GetInt32() != 1,
+        Fail.If(!root.TryGetProperty("version", out var ver) || ver.ValueKind != JsonValueKind.Number || !ver.TryGetInt32(out int version) || version != 1,
             EdgeErrorCode.InvalidPackage, $"{where}: 'version' must be 1; this runtime reads package format version 1.");
         Family = StringOf(root, "family", where);
         Fail.If(!root.TryGetProperty("config", out var cfg) || cfg.ValueKind != JsonValueKind.Object, EdgeErrorCode.InvalidConfig, $"{where}: 'config' object is missing.");
@@ -204,7 +203,7 @@ public sealed class ModelPackage
             foreach (var p in sums.EnumerateObject())
             {
                 Fail.If(p.Value.ValueKind != JsonValueKind.String || p.Value.GetString()!.Length != 64, EdgeErrorCode.InvalidPackage,
-                    $"{where}: sha256 of '{p.Name}' must be 64 hex digits.");
+                    $"{where}: sha256 of '{MessageText.Value(p.Name)}' must be 64 hex digits.");
                 declared[Normalize(p.Name)] = p.Value.GetString()!.ToLowerInvariant();
             }
         }
@@ -223,7 +222,8 @@ public sealed class ModelPackage
 
     private string HashFile(string relative)
     {
-        Fail.If(!HasFile(relative), EdgeErrorCode.InvalidPackage, $"{Path}: file '{relative}' named by model.json is not in the package.");
+        Fail.If(!HasFile(relative), EdgeErrorCode.InvalidPackage, $"{Path}: file '{MessageText.Value(relative)}' named by model.json is not in the package.");
+        if (_zipFiles is not null) return _zipFiles.Sha256(Normalize(relative));
         using var s = OpenFile(relative);
         return Convert.ToHexStringLower(SHA256.HashData(s));
     }
@@ -246,41 +246,7 @@ public sealed class ModelPackage
     {
         string rel = relative.Replace('\\', '/');
         Fail.If(rel.Length == 0 || rel.StartsWith('/') || rel.Contains(':') || rel.Split('/').Contains(".."), EdgeErrorCode.InvalidPackage,
-            $"{Path}: file name '{relative}' must be a relative path inside the package.");
+            $"{Path}: file name '{MessageText.Value(relative)}' must be a relative path inside the package.");
         return rel;
-    }
-
-    private static Dictionary<string, byte[]> ReadZip(string path)
-    {
-        const long maxTotal = 8L << 30;
-        try
-        {
-            using var zip = ZipFile.OpenRead(path);
-            var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-            // A zip of a folder often has that folder as its only top-level entry: strip it.
-            var names = zip.Entries.Where(e => !e.FullName.EndsWith('/')).Select(e => e.FullName.Replace('\\', '/')).ToList();
-            string prefix = "";
-            if (!names.Contains("model.json"))
-            {
-                var inner = names.FirstOrDefault(n => n.EndsWith("/model.json", StringComparison.Ordinal) && n.Count(c => c == '/') == 1);
-                if (inner is not null) prefix = inner[..(inner.Length - "model.json".Length)];
-            }
-            long total = 0;
-            foreach (var e in zip.Entries)
-            {
-                string name = e.FullName.Replace('\\', '/');
-                if (name.EndsWith('/') || !name.StartsWith(prefix, StringComparison.Ordinal)) continue;
-                total += e.Length;
-                Fail.If(e.Length > Array.MaxLength || total > maxTotal, EdgeErrorCode.InvalidPackage, $"{path}: the zip unpacks to more than {maxTotal} bytes.");
-                var bytes = new byte[e.Length];
-                using (var s = e.Open()) s.ReadExactly(bytes);
-                files[name[prefix.Length..]] = bytes;
-            }
-            return files;
-        }
-        catch (InvalidDataException e)
-        {
-            throw new EdgeException(EdgeErrorCode.InvalidPackage, $"{path}: not a package folder and not a valid zip ({e.Message}).");
-        }
     }
 }

@@ -52,7 +52,7 @@ public sealed class ModelWeights : IDisposable
         {
             if (!_taken.Contains(t.Name))
                 Fail.With(EdgeErrorCode.InvalidPackage,
-                    $"{_file.DisplayName}: tensor '{t.Name}' {t.ShapeText} is not used by this model's config. The weights do not match model.json (e.g. a wrong 'layers').");
+                    $"{_file.DisplayName}: tensor '{MessageText.Value(t.Name)}' {t.ShapeText} is not used by this model's config. The weights do not match model.json (e.g. a wrong 'layers').");
         }
     }
 

@@ -43,6 +43,7 @@ public static class StateFile
     /// </summary>
     public static (byte[] State, long Steps) Load(string path, StateLayout layout, string family, string modelSha256)
     {
+        Fail.If(string.IsNullOrEmpty(path), EdgeErrorCode.InvalidArgument, "the state file's path is empty; name a file.");
         long limit = layout.Bytes + (1 << 20);
         var info = new FileInfo(path);
         Fail.If(!info.Exists, EdgeErrorCode.FileNotFound, $"{path}: no such state file.");

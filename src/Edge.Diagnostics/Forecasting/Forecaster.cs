@@ -120,6 +120,9 @@ public static class Forecaster
             Fail.If(times.Count < 2, EdgeErrorCode.InvalidInput, "two timestamps are needed to extend the time column past the data.");
             var step = times[^1] - times[^2];
             Fail.If(step <= TimeSpan.Zero, EdgeErrorCode.InvalidInput, $"the last two timestamps ({times[^2]:O}, {times[^1]:O}) do not increase, so the spacing of future rows is unknown.");
+            long ahead = count - times.Count;
+            Fail.If(step.Ticks > (DateTime.MaxValue.Ticks - times[^1].Ticks) / ahead, EdgeErrorCode.InvalidArgument,
+                $"{ahead} rows after {times[^1]:O} at the data's spacing of {step} go past the year 9999, the last date that can be written; forecast fewer rows.");
             for (int i = known; i < count; i++) all[i] = times[^1] + step * (i - times.Count + 1);
         }
         return all;

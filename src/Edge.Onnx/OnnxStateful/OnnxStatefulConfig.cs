@@ -76,14 +76,14 @@ internal sealed record OnnxStatefulConfig(string Input, string Output, IReadOnly
             {
                 JsonValueKind.True => 1,
                 JsonValueKind.False => 0,
-                _ => Fail.With<double>(EdgeErrorCode.InvalidConfig, $"{at}: value must be true or false for dtype bool, found {v}."),
+                _ => Fail.With<double>(EdgeErrorCode.InvalidConfig, $"{at}: value must be true or false for dtype bool, found {MessageText.Value(v.GetRawText())}."),
             };
         }
-        Fail.If(v.ValueKind != JsonValueKind.Number, EdgeErrorCode.InvalidConfig, $"{at}: value must be a number, found {v}.");
+        Fail.If(v.ValueKind != JsonValueKind.Number, EdgeErrorCode.InvalidConfig, $"{at}: value must be a number, found {MessageText.Value(v.GetRawText())}.");
         if (dtype is "int64" or "int32")
         {
             bool fits = dtype == "int64" ? v.TryGetInt64(out long l) && Math.Abs(l) < (1L << 53) : v.TryGetInt32(out _);
-            Fail.If(!fits, EdgeErrorCode.InvalidConfig, $"{at}: value {v} is not an integer that fits {dtype}.");
+            Fail.If(!fits, EdgeErrorCode.InvalidConfig, $"{at}: value {MessageText.Value(v.GetRawText())} is not an integer that fits {dtype}.");
         }
         double d = v.GetDouble();
         Fail.If(!double.IsFinite(d), EdgeErrorCode.InvalidConfig, $"{at}: value must be finite.");

@@ -1,4 +1,6 @@
+using System.Text;
 using System.Text.Json;
+using Edge.Formats;
 using Edge.Packages;
 
 namespace Edge.Onnx.Providers;
@@ -22,6 +24,9 @@ public sealed record DeviceProfile(string Name, IReadOnlyList<string> ExecutionP
     /// <summary>What runs without a profile: the CPU execution provider, one thread, no spinning, no fallback.</summary>
     public static DeviceProfile Default { get; } = new("default", ["cpu"], false, 1, false, 0);
 
+    /// <summary>The most intra-op threads a profile may ask for; the backend also caps them at 4 per core of the machine it runs on.</summary>
+    public const int MaxIntraOpThreads = 256;
+
     /// <summary>Reads and validates a profile file.</summary>
     public static DeviceProfile Load(string path)
     {
@@ -34,22 +39,16 @@ public sealed record DeviceProfile(string Name, IReadOnlyList<string> ExecutionP
     public static DeviceProfile Parse(string json, string where, string fallbackName = "profile")
     {
         JsonElement root;
-        try
-        {
-            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 8 });
+        var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 8 };
+        using (var doc = UntrustedJson.Parse(Encoding.UTF8.GetBytes(json), options, EdgeErrorCode.InvalidConfig, where))
             root = doc.RootElement.Clone();
-        }
-        catch (JsonException e)
-        {
-            throw new EdgeException(EdgeErrorCode.InvalidConfig, $"{where}: not valid JSON ({e.Message}).");
-        }
         var c = new ModelConfig(root, where);
         c.Has("$schema");
         c.Has("description");
         string name = c.StringOr("name", fallbackName);
         var providers = ReadProviders(c.Element("execution_providers"), where);
         bool fallback = c.Bool("allow_fallback", false);
-        int threads = c.Int("intra_op_threads", 1, 0, 1024);
+        int threads = c.Int("intra_op_threads", 1, 0, MaxIntraOpThreads);
         bool spinning = c.Bool("allow_spinning", false);
         int device = c.Int("device_id", 0, 0, 64);
         c.EnsureNoUnknownKeys();
@@ -65,7 +64,7 @@ public sealed record DeviceProfile(string Name, IReadOnlyList<string> ExecutionP
         {
             string? s = e.ValueKind == JsonValueKind.String ? e.GetString() : null;
             Fail.If(s is null || !KnownProviders.Contains(s), EdgeErrorCode.InvalidConfig,
-                $"{where}: execution provider {e} is not one of {string.Join(", ", KnownProviders)}.");
+                $"{where}: execution provider {MessageText.Value(e.GetRawText())} is not one of {string.Join(", ", KnownProviders)}.");
             Fail.If(list.Contains(s), EdgeErrorCode.InvalidConfig, $"{where}: execution provider '{s}' is listed twice.");
             list.Add(s);
         }

@@ -5,7 +5,7 @@ namespace Edge.Formats.Csv;
 
 /// <summary>
 /// A CSV file read whole: a header row of column names, then data rows of the same width (RFC 4180:
-/// comma separated, fields may be double-quoted with <c>""</c> for a quote, CRLF or LF). Blank lines are
+/// comma separated, fields may be double-quoted with <c>""</c> for a quote, CRLF, LF or CR alone). Blank lines are
 /// skipped. Every problem is an <see cref="EdgeException"/> naming the file and the line.
 /// </summary>
 public sealed class CsvTable
@@ -37,6 +37,7 @@ public sealed class CsvTable
     /// <summary>Reads a CSV file.</summary>
     public static CsvTable Read(string path)
     {
+        Fail.If(string.IsNullOrEmpty(path), EdgeErrorCode.InvalidArgument, "the CSV file's path is empty; name a file.");
         var info = new FileInfo(path);
         Fail.If(!info.Exists, EdgeErrorCode.FileNotFound, $"{path}: no such CSV file.");
         Fail.If(info.Length > MaxBytes, EdgeErrorCode.InvalidInput, $"{path}: {info.Length} bytes is over the {MaxBytes}-byte limit for CSV input.");
@@ -85,7 +86,7 @@ public sealed class CsvTable
                 else
                 {
                     Fail.If(record.Length != header.Length, EdgeErrorCode.InvalidInput,
-                        $"{name}:{recordLine}: {record.Length} fields, but the header has {header.Length} ({string.Join(", ", header)}).");
+                        $"{name}:{recordLine}: {record.Length} fields, but the header has {header.Length} ({MessageText.List(header)}).");
                     rows.Add(record);
                     lines.Add(recordLine);
                 }
@@ -124,6 +125,11 @@ public sealed class CsvTable
                     any = true;
                     break;
                 case '\r':
+                    // CRLF ends the record at its LF; a CR alone (old Mac line ends) ends it here.
+                    if (reader.Peek() == '\n') break;
+                    EndRecord();
+                    line++;
+                    recordLine = line;
                     break;
                 case '\n':
                     EndRecord();
@@ -160,7 +166,7 @@ public sealed class CsvTable
         if (matches.Count == 1) return matches[0];
         if (int.TryParse(nameOrIndex, NumberStyles.None, CultureInfo.InvariantCulture, out int index) && index < Header.Count) return index;
         return Fail.With<int>(EdgeErrorCode.InvalidInput,
-            $"{Name}: no column '{nameOrIndex}'. Columns: {string.Join(", ", Header.Select((h, i) => $"{i}:{h}"))}; give a name or a 0-based index.");
+            $"{Name}: no column '{MessageText.Value(nameOrIndex)}'. Columns: {MessageText.List(Header.Select((h, i) => $"{i}:{h}"))}; give a name or a 0-based index.");
     }
 
     /// <summary>Reads a column as numbers (invariant culture: '.' decimal point); non-numbers are errors naming the line.</summary>
@@ -174,15 +180,15 @@ public sealed class CsvTable
             if (MissingTokens.Contains(s))
             {
                 Fail.If(missing == CsvMissingValues.Error, EdgeErrorCode.InvalidInput,
-                    $"{Name}:{LineOf(r)}: column '{Header[column]}' has no value{(s.Length > 0 ? $" ('{s}')" : "")}. Fill it in, or read the table with CsvMissingValues.Interpolate.");
+                    $"{Name}:{LineOf(r)}: column '{MessageText.Value(Header[column])}' has no value{(s.Length > 0 ? $" ('{s}')" : "")}. Fill it in, or read the table with CsvMissingValues.Interpolate.");
                 filled.Add(r);
                 values[r] = double.NaN;
                 continue;
             }
             if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out values[r]) || !double.IsFinite(values[r]))
-                Fail.With(EdgeErrorCode.InvalidInput, $"{Name}:{LineOf(r)}: column '{Header[column]}' value '{Shorten(s)}' is not a number. Use '.' as the decimal point and no thousands separators.");
+                Fail.With(EdgeErrorCode.InvalidInput, $"{Name}:{LineOf(r)}: column '{MessageText.Value(Header[column])}' value '{Shorten(s)}' is not a number. Use '.' as the decimal point and no thousands separators.");
         }
-        Fail.If(RowCount > 0 && filled.Count == RowCount, EdgeErrorCode.InvalidInput, $"{Name}: column '{Header[column]}' has no values at all.");
+        Fail.If(RowCount > 0 && filled.Count == RowCount, EdgeErrorCode.InvalidInput, $"{Name}: column '{MessageText.Value(Header[column])}' has no values at all.");
         if (filled.Count > 0) Interpolate(values);
         return new CsvNumbers(values, filled);
     }
@@ -198,7 +204,7 @@ public sealed class CsvTable
                 ? DateTime.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out times[r])
                 : DateTime.TryParseExact(s, format, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out times[r]);
             Fail.If(!ok, EdgeErrorCode.InvalidInput,
-                $"{Name}:{LineOf(r)}: column '{Header[column]}' value '{Shorten(s)}' is not a time{(format is null ? " in ISO 8601 (2000-06-05T00:30:00)" : $" in the format '{format}'")}.");
+                $"{Name}:{LineOf(r)}: column '{MessageText.Value(Header[column])}' value '{Shorten(s)}' is not a time{(format is null ? " in ISO 8601 (2000-06-05T00:30:00)" : $" in the format '{format}'")}.");
         }
         return times;
     }
@@ -220,5 +226,5 @@ public sealed class CsvTable
         }
     }
 
-    private static string Shorten(string s) => s.Length <= 40 ? s : s[..37] + "...";
+    private static string Shorten(string s) => MessageText.Value(s, 40);
 }

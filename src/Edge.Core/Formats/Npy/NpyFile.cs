@@ -19,6 +19,7 @@ public static partial class NpyFile
     /// <summary>Reads a file as float32. Integer ids convert exactly up to 2^24.</summary>
     public static NpyArray Read(string path)
     {
+        Fail.If(string.IsNullOrEmpty(path), EdgeErrorCode.InvalidArgument, "the .npy file's path is empty; name a file.");
         byte[] bytes;
         try
         {
@@ -55,7 +56,7 @@ public static partial class NpyFile
         var descr = DescrRegex().Match(header);
         var order = OrderRegex().Match(header);
         var shapeM = ShapeRegex().Match(header);
-        Fail.If(!descr.Success || !order.Success || !shapeM.Success, EdgeErrorCode.InvalidInput, $"{name}: cannot parse the .npy header '{header.Trim()}'.");
+        Fail.If(!descr.Success || !order.Success || !shapeM.Success, EdgeErrorCode.InvalidInput, $"{name}: cannot parse the .npy header '{MessageText.Value(header.Trim(), 200)}'.");
         Fail.If(order.Groups[1].Value == "True", EdgeErrorCode.InvalidInput, $"{name}: array is in Fortran order; save it with numpy.ascontiguousarray first.");
         var dims = shapeM.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var shape = new int[dims.Length];
@@ -63,13 +64,13 @@ public static partial class NpyFile
         for (int i = 0; i < dims.Length; i++)
         {
             if (!int.TryParse(dims[i], NumberStyles.None, CultureInfo.InvariantCulture, out shape[i]))
-                Fail.With(EdgeErrorCode.InvalidInput, $"{name}: shape entry '{dims[i]}' is not a non-negative integer.");
+                Fail.With(EdgeErrorCode.InvalidInput, $"{name}: shape entry '{MessageText.Value(dims[i])}' is not a non-negative integer.");
             count *= shape[i];
             Fail.If(count > Array.MaxLength, EdgeErrorCode.InvalidInput, $"{name}: array is too large.");
         }
         string d = descr.Groups[1].Value;
         int size = d switch { "<f4" => 4, "<f8" => 8, "<i4" => 4, "<i8" => 8, _ => 0 };
-        Fail.If(size == 0, EdgeErrorCode.InvalidInput, $"{name}: dtype '{d}' is not supported; use little-endian float32 ('<f4'), float64, int32 or int64.");
+        Fail.If(size == 0, EdgeErrorCode.InvalidInput, $"{name}: dtype '{MessageText.Value(d)}' is not supported; use little-endian float32 ('<f4'), float64, int32 or int64.");
         var data = bytes[(headerStart + headerLen)..];
         Fail.If(data.Length != count * size, EdgeErrorCode.InvalidInput,
             $"{name}: shape {Fail.Shape(shape)} of '{d}' needs {count * size} bytes of data but the file has {data.Length}. The file is truncated or corrupt.");

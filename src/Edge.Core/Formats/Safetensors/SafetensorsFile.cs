@@ -15,6 +15,9 @@ public sealed class SafetensorsFile : IDisposable
     /// <summary>The largest JSON header accepted (the format's own reference limit is 100 MB).</summary>
     public const long MaxHeaderBytes = 100L * 1024 * 1024;
 
+    /// <summary>The most tensors one file may hold; a model of ours has hundreds, a header of millions of empty ones is an attack on the parser.</summary>
+    public const int MaxTensors = 1 << 16;
+
     private readonly Stream _stream;
     private readonly long _dataStart;
     private readonly Dictionary<string, TensorInfo> _byName;
@@ -43,6 +46,7 @@ public sealed class SafetensorsFile : IDisposable
     /// <param name="maxFileBytes">Files larger than this are refused before anything is read.</param>
     public static SafetensorsFile Open(string path, long maxFileBytes = long.MaxValue)
     {
+        Fail.If(string.IsNullOrEmpty(path), EdgeErrorCode.InvalidArgument, "the safetensors file's path is empty; name a file.");
         FileStream fs;
         try
         {
@@ -91,16 +95,8 @@ public sealed class SafetensorsFile : IDisposable
 
         var tensors = new List<TensorInfo>();
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(header, new JsonDocumentOptions { MaxDepth = 8 });
-        }
-        catch (JsonException e)
-        {
-            throw new EdgeException(EdgeErrorCode.InvalidSafetensors, $"{displayName}: the header is not valid JSON ({e.Message}). The file is corrupt or not safetensors.");
-        }
-        using (doc)
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        using (var doc = UntrustedJson.Parse(header, new JsonDocumentOptions { MaxDepth = 8 }, EdgeErrorCode.InvalidSafetensors, $"{displayName} (safetensors header)"))
         {
             Fail.If(doc.RootElement.ValueKind != JsonValueKind.Object, EdgeErrorCode.InvalidSafetensors,
                 $"{displayName}: the header must be a JSON object. The file is corrupt or not safetensors.");
@@ -113,14 +109,16 @@ public sealed class SafetensorsFile : IDisposable
                     foreach (var m in prop.Value.EnumerateObject())
                     {
                         Fail.If(m.Value.ValueKind != JsonValueKind.String, EdgeErrorCode.InvalidSafetensors,
-                            $"{displayName}: __metadata__ value '{m.Name}' must be a string.");
+                            $"{displayName}: __metadata__ value '{MessageText.Value(m.Name)}' must be a string.");
                         metadata[m.Name] = m.Value.GetString()!;
                     }
                     continue;
                 }
+                if (tensors.Count == MaxTensors)
+                    Fail.With(EdgeErrorCode.InvalidSafetensors, $"{displayName}: the header lists more than {MaxTensors} tensors. The file is corrupt or not a model's weights.");
                 var entry = ParseEntry(displayName, prop, dataLength);
-                Fail.If(tensors.Exists(t => t.Name == entry.Name), EdgeErrorCode.InvalidSafetensors,
-                    $"{displayName}: tensor '{entry.Name}' appears twice in the header. The file is corrupt.");
+                if (!names.Add(entry.Name))
+                    Fail.With(EdgeErrorCode.InvalidSafetensors, $"{displayName}: tensor '{MessageText.Value(entry.Name)}' appears twice in the header. The file is corrupt.");
                 tensors.Add(entry);
             }
         }
@@ -128,18 +126,22 @@ public sealed class SafetensorsFile : IDisposable
         return new SafetensorsFile(stream, displayName, dataStart, tensors, metadata);
     }
 
+    // Messages are built only when a check fails: a header may list tens of thousands of tensors.
     private static TensorInfo ParseEntry(string file, JsonProperty prop, long dataLength)
     {
-        string name = prop.Name;
+        string raw = prop.Name;
+        string Name() => MessageText.Value(raw);   // for messages; the entry keeps the full name
         var e = prop.Value;
-        Fail.If(e.ValueKind != JsonValueKind.Object, EdgeErrorCode.InvalidSafetensors, $"{file}: tensor '{name}': entry must be an object.");
+        if (e.ValueKind != JsonValueKind.Object)
+            Fail.With(EdgeErrorCode.InvalidSafetensors, $"{file}: tensor '{Name()}': entry must be an object.");
         if (!e.TryGetProperty("dtype", out var dt) || dt.ValueKind != JsonValueKind.String)
-            Fail.With(EdgeErrorCode.InvalidSafetensors, $"{file}: tensor '{name}': missing dtype.");
+            Fail.With(EdgeErrorCode.InvalidSafetensors, $"{file}: tensor '{Name()}': missing dtype.");
         if (!TensorDTypes.TryParse(dt.GetString()!, out var dtype))
-            Fail.With(EdgeErrorCode.InvalidSafetensors, $"{file}: tensor '{name}': dtype '{dt.GetString()}' is not supported (use F32, F16, BF16, F64, I64, I32, I8 or U8).");
+            Fail.With(EdgeErrorCode.InvalidSafetensors, $"{file}: tensor '{Name()}': dtype '{MessageText.Value(dt.GetString())}' is not supported (use F32, F16, BF16, F64, I64, I32, I8 or U8).");
         if (!e.TryGetProperty("shape", out var sh) || sh.ValueKind != JsonValueKind.Array)
-            Fail.With(EdgeErrorCode.InvalidSafetensors, $"{file}: tensor '{name}': missing shape.");
-        Fail.If(sh.GetArrayLength() > 8, EdgeErrorCode.InvalidSafetensors, $"{file}: tensor '{name}': more than 8 dimensions.");
+            Fail.With(EdgeErrorCode.InvalidSafetensors, $"{file}: tensor '{Name()}': missing shape.");
+        if (sh.GetArrayLength() > 8)
+            Fail.With(EdgeErrorCode.InvalidSafetensors, $"{file}: tensor '{Name()}': more than 8 dimensions.");
         var shape = new int[sh.GetArrayLength()];
         long count = 1;
         int i = 0;
@@ -147,22 +149,24 @@ public sealed class SafetensorsFile : IDisposable
         {
             long v = -1;
             if (d.ValueKind != JsonValueKind.Number || !d.TryGetInt64(out v) || v < 0 || v > int.MaxValue)
-                throw new EdgeException(EdgeErrorCode.InvalidSafetensors, $"{file}: tensor '{name}': shape entry {d} is not a non-negative integer.");
+                throw new EdgeException(EdgeErrorCode.InvalidSafetensors, $"{file}: tensor '{Name()}': shape entry {MessageText.Value(d.GetRawText())} is not a non-negative integer.");
             shape[i++] = (int)v;
             count = v == 0 ? 0 : (count > long.MaxValue / v ? long.MaxValue : count * v);
         }
         if (!e.TryGetProperty("data_offsets", out var off) || off.ValueKind != JsonValueKind.Array || off.GetArrayLength() != 2)
-            Fail.With(EdgeErrorCode.InvalidSafetensors, $"{file}: tensor '{name}': data_offsets must be [begin, end].");
+            Fail.With(EdgeErrorCode.InvalidSafetensors, $"{file}: tensor '{Name()}': data_offsets must be [begin, end].");
         long begin = -1, end = -1;
         if (off[0].ValueKind != JsonValueKind.Number || off[1].ValueKind != JsonValueKind.Number
             || !off[0].TryGetInt64(out begin) || !off[1].TryGetInt64(out end) || begin < 0 || end < begin)
-            Fail.With(EdgeErrorCode.InvalidSafetensors, $"{file}: tensor '{name}': data_offsets {off} are not 0 ≤ begin ≤ end.");
-        Fail.If(end > dataLength, EdgeErrorCode.InvalidSafetensors,
-            $"{file}: tensor '{name}' ends at byte {end} of the data but the data has only {dataLength} bytes. The file is truncated.");
+            Fail.With(EdgeErrorCode.InvalidSafetensors, $"{file}: tensor '{Name()}': data_offsets {MessageText.Value(off.GetRawText())} are not 0 ≤ begin ≤ end.");
+        if (end > dataLength)
+            Fail.With(EdgeErrorCode.InvalidSafetensors,
+                $"{file}: tensor '{Name()}' ends at byte {end} of the data but the data has only {dataLength} bytes. The file is truncated.");
         long size = TensorDTypes.Size(dtype);
-        Fail.If(count > long.MaxValue / size || count * size != end - begin, EdgeErrorCode.InvalidSafetensors,
-            $"{file}: tensor '{name}': shape {Fail.Shape(shape)} of {dtype} needs {(count > long.MaxValue / size ? "too many" : (count * size).ToString())} bytes but data_offsets span {end - begin}.");
-        return new TensorInfo(name, dtype, shape, begin, end);
+        if (count > long.MaxValue / size || count * size != end - begin)
+            Fail.With(EdgeErrorCode.InvalidSafetensors,
+                $"{file}: tensor '{Name()}': shape {Fail.Shape(shape)} of {dtype} needs {(count > long.MaxValue / size ? "too many" : (count * size).ToString())} bytes but data_offsets span {end - begin}.");
+        return new TensorInfo(raw, dtype, shape, begin, end);
     }
 
     private static void CheckNoOverlap(string file, List<TensorInfo> tensors)
@@ -171,7 +175,7 @@ public sealed class SafetensorsFile : IDisposable
         for (int i = 1; i < sorted.Count; i++)
         {
             Fail.If(sorted[i].Begin < sorted[i - 1].End, EdgeErrorCode.InvalidSafetensors,
-                $"{file}: tensors '{sorted[i - 1].Name}' and '{sorted[i].Name}' share bytes. The file is corrupt.");
+                $"{file}: tensors '{MessageText.Value(sorted[i - 1].Name)}' and '{MessageText.Value(sorted[i].Name)}' share bytes. The file is corrupt.");
         }
     }
 
@@ -181,7 +185,7 @@ public sealed class SafetensorsFile : IDisposable
     /// <summary>Reads a float tensor (F32, F16, BF16 or F64) as float32.</summary>
     public float[] ReadFloat32(TensorInfo info)
     {
-        Fail.If(info.ElementCount > Array.MaxLength, EdgeErrorCode.InvalidSafetensors, $"{DisplayName}: tensor '{info.Name}' is too large to load.");
+        Fail.If(info.ElementCount > Array.MaxLength, EdgeErrorCode.InvalidSafetensors, $"{DisplayName}: tensor '{MessageText.Value(info.Name)}' is too large to load.");
         var result = new float[info.ElementCount];
         ReadFloat32(info, result);
         return result;
@@ -191,7 +195,7 @@ public sealed class SafetensorsFile : IDisposable
     public void ReadFloat32(TensorInfo info, Span<float> destination)
     {
         if (destination.Length != info.ElementCount)
-            throw new ArgumentException($"destination has {destination.Length} elements, tensor '{info.Name}' has {info.ElementCount}.", nameof(destination));
+            throw new ArgumentException($"destination has {destination.Length} elements, tensor '{MessageText.Value(info.Name)}' has {info.ElementCount}.", nameof(destination));
         switch (info.DType)
         {
             case TensorDType.F32:
@@ -220,7 +224,7 @@ public sealed class SafetensorsFile : IDisposable
                 break;
             }
             default:
-                Fail.With(EdgeErrorCode.InvalidSafetensors, $"{DisplayName}: tensor '{info.Name}' is {info.DType}, expected a float type (F32, F16, BF16).");
+                Fail.With(EdgeErrorCode.InvalidSafetensors, $"{DisplayName}: tensor '{MessageText.Value(info.Name)}' is {info.DType}, expected a float type (F32, F16, BF16).");
                 break;
         }
     }
@@ -247,7 +251,7 @@ public sealed class SafetensorsFile : IDisposable
                 break;
             }
             default:
-                Fail.With(EdgeErrorCode.InvalidSafetensors, $"{DisplayName}: tensor '{info.Name}' is {info.DType}, expected an integer type.");
+                Fail.With(EdgeErrorCode.InvalidSafetensors, $"{DisplayName}: tensor '{MessageText.Value(info.Name)}' is {info.DType}, expected an integer type.");
                 break;
         }
         return result;
@@ -265,7 +269,7 @@ public sealed class SafetensorsFile : IDisposable
         }
         catch (EndOfStreamException)
         {
-            throw new EdgeException(EdgeErrorCode.InvalidSafetensors, $"{DisplayName}: tensor '{info.Name}' could not be read to its end. The file is truncated.");
+            throw new EdgeException(EdgeErrorCode.InvalidSafetensors, $"{DisplayName}: tensor '{MessageText.Value(info.Name)}' could not be read to its end. The file is truncated.");
         }
     }
 

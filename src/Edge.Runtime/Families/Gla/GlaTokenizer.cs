@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Edge.Formats;
 using Microsoft.ML.Tokenizers;
 
 namespace Edge.Families.Gla;
@@ -17,6 +18,9 @@ public sealed partial class GlaTokenizer
 
     /// <summary>Id of <c>[EOS]</c>, put after every text.</summary>
     public const int Eos = 2;
+
+    /// <summary>The largest token id a tokenizer.json may use; real vocabularies have at most a few hundred thousand.</summary>
+    public const int MaxTokenId = (1 << 24) - 1;
 
     private readonly BpeTokenizer _bpe;
     private readonly HashSet<char> _alphabet;
@@ -40,28 +44,19 @@ public sealed partial class GlaTokenizer
     /// <summary>Reads a tokenizer.json; <paramref name="where"/> names it in messages.</summary>
     public static GlaTokenizer Load(byte[] json, string where)
     {
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(json);
-        }
-        catch (JsonException e)
-        {
-            throw new EdgeException(EdgeErrorCode.InvalidPackage, $"{where}: not valid JSON ({e.Message}).");
-        }
-        using (doc)
+        using (var doc = UntrustedJson.Parse(json, default, EdgeErrorCode.InvalidPackage, where))
         {
             var root = doc.RootElement;
-            Fail.If(!root.TryGetProperty("model", out var model) || model.ValueKind != JsonValueKind.Object
-                || !model.TryGetProperty("type", out var type) || type.GetString() != "BPE",
+            Fail.If(root.ValueKind != JsonValueKind.Object, EdgeErrorCode.InvalidPackage, $"{where}: must be a JSON object (a Hugging Face tokenizer.json).");
+            Fail.If(!root.TryGetProperty("model", out var model) || Text(model, "type") != "BPE",
                 EdgeErrorCode.InvalidPackage, $"{where}: model.type must be \"BPE\" (a Hugging Face BPE tokenizer.json).");
 
             var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
             Fail.If(!model.TryGetProperty("vocab", out var v) || v.ValueKind != JsonValueKind.Object, EdgeErrorCode.InvalidPackage, $"{where}: model.vocab is missing.");
             foreach (var p in v.EnumerateObject())
             {
-                int id = p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetInt32(out int i) ? i : -1;
-                Fail.If(id < 0, EdgeErrorCode.InvalidPackage, $"{where}: vocab entry '{p.Name}' must map to a non-negative integer id.");
+                int id = TokenId(p.Value);
+                Fail.If(id < 0, EdgeErrorCode.InvalidPackage, $"{where}: vocab entry '{MessageText.Value(p.Name)}' must map to an integer id from 0 to {MaxTokenId}.");
                 vocab[p.Name] = id;
             }
             var merges = new List<string>();
@@ -70,14 +65,24 @@ public sealed partial class GlaTokenizer
                 foreach (var e in m.EnumerateArray())
                 {
                     // Older files write "a b", newer ones ["a", "b"].
-                    merges.Add(e.ValueKind == JsonValueKind.Array ? string.Join(' ', e.EnumerateArray().Select(x => x.GetString())) : e.GetString() ?? "");
+                    bool ok = e.ValueKind == JsonValueKind.String
+                        || (e.ValueKind == JsonValueKind.Array && e.EnumerateArray().All(x => x.ValueKind == JsonValueKind.String));
+                    Fail.If(!ok, EdgeErrorCode.InvalidPackage, $"{where}: merge {merges.Count} must be \"a b\" or [\"a\", \"b\"], found {MessageText.Value(e.GetRawText())}.");
+                    merges.Add(e.ValueKind == JsonValueKind.Array ? string.Join(' ', e.EnumerateArray().Select(x => x.GetString())) : e.GetString()!);
                 }
             }
             var specials = new Dictionary<string, int>(StringComparer.Ordinal);
             if (root.TryGetProperty("added_tokens", out var added) && added.ValueKind == JsonValueKind.Array)
             {
                 foreach (var a in added.EnumerateArray())
-                    specials[a.GetProperty("content").GetString()!] = a.GetProperty("id").GetInt32();
+                {
+                    // An empty token would match at every position of every text.
+                    string? content = Text(a, "content");
+                    int id = a.ValueKind == JsonValueKind.Object && a.TryGetProperty("id", out var idValue) ? TokenId(idValue) : -1;
+                    Fail.If(string.IsNullOrEmpty(content) || id < 0, EdgeErrorCode.InvalidPackage,
+                        $"{where}: added token {MessageText.Value(a.GetRawText())} needs a non-empty \"content\" string and an integer \"id\" from 0 to {MaxTokenId}.");
+                    specials[content] = id;
+                }
             }
             Fail.If(!specials.TryGetValue("[BOS]", out int bos) || bos != Bos || !specials.TryGetValue("[EOS]", out int eos) || eos != Eos,
                 EdgeErrorCode.InvalidPackage, $"{where}: added tokens must include [BOS] = {Bos} and [EOS] = {Eos}.");
@@ -156,10 +161,10 @@ public sealed partial class GlaTokenizer
     private static bool ReadNormalizer(JsonElement root, string where)
     {
         if (!root.TryGetProperty("normalizer", out var n) || n.ValueKind == JsonValueKind.Null) return false;
-        string? type = n.TryGetProperty("type", out var t) ? t.GetString() : null;
+        string? type = Text(n, "type");
         return type == "Lowercase"
             ? true
-            : Fail.With<bool>(EdgeErrorCode.InvalidPackage, $"{where}: normalizer '{type}' is not supported; gla-tts tokenizers use Lowercase or none.");
+            : Fail.With<bool>(EdgeErrorCode.InvalidPackage, $"{where}: normalizer {MessageText.Value(n.GetRawText())} is not supported; gla-tts tokenizers use {{\"type\": \"Lowercase\"}} or none.");
     }
 
     private static void CheckPreTokenizer(JsonElement root, string where)
@@ -167,16 +172,24 @@ public sealed partial class GlaTokenizer
         const string expected = "Sequence[Punctuation(Isolated), Split(\" \", Isolated)]";
         Fail.If(!root.TryGetProperty("pre_tokenizer", out var p) || p.ValueKind != JsonValueKind.Object, EdgeErrorCode.InvalidPackage,
             $"{where}: pre_tokenizer is missing; gla-tts tokenizers use {expected}.");
-        bool ok = p.TryGetProperty("type", out var t) && t.GetString() == "Sequence" && p.TryGetProperty("pretokenizers", out var list)
-            && list.GetArrayLength() == 2
-            && list[0].GetProperty("type").GetString() == "Punctuation" && Behavior(list[0]) == "Isolated"
-            && list[1].GetProperty("type").GetString() == "Split" && Behavior(list[1]) == "Isolated"
-            && list[1].TryGetProperty("pattern", out var pat) && pat.TryGetProperty("String", out var s) && s.GetString() == " "
+        bool ok = Text(p, "type") == "Sequence" && p.TryGetProperty("pretokenizers", out var list)
+            && list.ValueKind == JsonValueKind.Array && list.GetArrayLength() == 2
+            && Text(list[0], "type") == "Punctuation" && Behavior(list[0]) == "Isolated"
+            && Text(list[1], "type") == "Split" && Behavior(list[1]) == "Isolated"
+            && list[1].TryGetProperty("pattern", out var pat) && Text(pat, "String") == " "
             && !(list[1].TryGetProperty("invert", out var inv) && inv.ValueKind == JsonValueKind.True);
         Fail.If(!ok, EdgeErrorCode.InvalidPackage, $"{where}: pre_tokenizer must be {expected}, as Lina-Speech's; other pre-tokenizers are not supported.");
     }
 
-    private static string? Behavior(JsonElement e) => e.TryGetProperty("behavior", out var b) ? b.GetString() : null;
+    private static string? Behavior(JsonElement e) => Text(e, "behavior");
+
+    // The string at obj[key], or null when obj is not an object or the value is not a string.
+    private static string? Text(JsonElement obj, string key) =>
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    // A token id in [0, MaxTokenId], or -1.
+    private static int TokenId(JsonElement v) =>
+        v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int id) && id >= 0 && id <= MaxTokenId ? id : -1;
 
     // Hugging Face's Punctuation splits on Unicode punctuation (P*) plus the ASCII symbols it counts as
     // punctuation; each mark and each space is a piece, and the runs between them are pieces.

@@ -77,7 +77,7 @@ public static class GlaVoice
         }
         var extra = file.Tensors.FirstOrDefault(t => !known.Contains(t.Name));
         Fail.If(extra is not null, EdgeErrorCode.InvalidState,
-            $"{path}: tensor '{extra?.Name}' is not part of a voice for this model ({layers} layers); was it made for a deeper model?");
+            $"{path}: tensor '{MessageText.Value(extra?.Name)}' is not part of a voice for this model ({layers} layers); was it made for a deeper model?");
         return result;
     }
 
