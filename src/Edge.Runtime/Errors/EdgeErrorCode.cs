@@ -31,4 +31,6 @@ public enum EdgeErrorCode
     InvalidInput = 13,
     /// <summary>A native library (ONNX Runtime, audio, I/O) reported an error.</summary>
     NativeError = 14,
+    /// <summary>A sensor, bus or broker cannot be reached or set up (wrong address, no such device, broker down).</summary>
+    SensorUnavailable = 15,
 }

@@ -1,0 +1,18 @@
+namespace Edge.Sensors;
+
+/// <summary>
+/// A pull-based source of sensor samples. Each call yields the next channel in turn (channel 0, 1, … then 0 again),
+/// so a source of C channels gives one frame per C calls. <see cref="TryRead"/> never throws for a device or data fault:
+/// the fault is the sample's status.
+/// </summary>
+public interface ISensorSource : IDisposable
+{
+    /// <summary>The channels this source yields, in the order <see cref="TryRead"/> cycles through them.</summary>
+    IReadOnlyList<SensorChannel> Channels { get; }
+
+    /// <summary>
+    /// Reads the next sample. Returns true when it is a good measurement (<see cref="SensorStatus.Ok"/>); otherwise
+    /// false, and the sample still says when, which channel and why (its value is then 0, never NaN).
+    /// </summary>
+    bool TryRead(out SensorSample sample);
+}
