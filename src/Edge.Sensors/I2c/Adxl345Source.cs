@@ -80,8 +80,8 @@ public sealed class Adxl345Source : I2cSensorSource
         {
             int count = BinaryPrimitives.ReadInt16LittleEndian(burst.Slice(6 + 2 * axis, 2));
             values[axis] = count * GPerCount;
-            // Full resolution keeps counts within ±(range · 256); beyond, the chip is saturated or the data is torn.
-            statuses[axis] = count >= _maxCount || count < -_maxCount ? SensorStatus.OutOfRange : SensorStatus.Ok;
+            // Full resolution spans -range·256 .. range·256-1 counts; a reading at either end is saturated.
+            statuses[axis] = count >= _maxCount - 1 || count <= -_maxCount ? SensorStatus.OutOfRange : SensorStatus.Ok;
         }
         return true;
     }

@@ -44,7 +44,7 @@ public abstract class I2cSensorSource : ISensorSource
     /// <summary>Frames in which the device answered with something that cannot be right (wrong id, lost configuration, garbage).</summary>
     public long InvalidFrames { get; private set; }
 
-    /// <summary>How many times the chip was set up (the first time, and after each fault).</summary>
+    /// <summary>How many times the chip was set up successfully (the first time, and after each fault).</summary>
     public long Configurations { get; private set; }
 
     /// <summary>What went wrong in the last faulty frame, for logs; null while every frame has been good.</summary>
@@ -82,13 +82,13 @@ public abstract class I2cSensorSource : ISensorSource
             {
                 if (!_configured)
                 {
-                    Configurations++;
                     if (!Configure(out string? problem))
                     {
                         Invalid(problem ?? "the chip did not identify as expected");
                         return;
                     }
                     _configured = true;
+                    Configurations++;
                 }
                 if (TryReadFrame(_values, _statuses)) return;
                 _configured = false;

@@ -34,12 +34,15 @@ public sealed class Ina219Source : I2cSensorSource
                 $"INA219: ShuntOhms ({options.ShuntOhms}) and MaxCurrentAmperes ({options.MaxCurrentAmperes}) must be positive; set them to the board's shunt and the largest expected current.");
         }
         double shuntVolts = options.MaxCurrentAmperes * options.ShuntOhms;
-        if (shuntVolts > 0.32)
+        if (shuntVolts > 0.32 * (1 + 1e-9))
         {
             Fail.With(EdgeErrorCode.InvalidArgument,
                 $"INA219: {options.MaxCurrentAmperes} A through {options.ShuntOhms} ohm drops {shuntVolts:0.###} V, beyond the chip's 0.32 V shunt range; use a smaller shunt or a lower MaxCurrentAmperes.");
         }
-        _gain = shuntVolts switch
+        // The smallest gain range that holds the largest drop; the slack keeps 0.4 A × 0.1 ohm (0.04000000000000001
+        // in binary) in the 40 mV range.
+        double drop = shuntVolts * (1 - 1e-9);
+        _gain = drop switch
         {
             <= 0.04 => Ina219PgaSensitivity.PlusOrMinus40mv,
             <= 0.08 => Ina219PgaSensitivity.PlusOrMinus80mv,
@@ -52,7 +55,8 @@ public sealed class Ina219Source : I2cSensorSource
         double lsb = options.MaxCurrentAmperes / 32768.0;
         double cal = Math.Floor(0.04096 / (lsb * options.ShuntOhms));
         if (cal > 0xFFFE) cal = 0xFFFE;
-        _calibration = (ushort)cal;
+        // Bit 0 of the calibration register is not implemented and reads 0.
+        _calibration = (ushort)((int)cal & 0xFFFE);
         _currentLsb = (float)(0.04096 / (_calibration * options.ShuntOhms));
         _expectedConfiguration = (ushort)((ResetConfiguration & ~RangeAndGainMask) | (ushort)_busRange | (ushort)_gain);
     }
