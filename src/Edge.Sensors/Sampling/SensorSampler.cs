@@ -9,6 +9,9 @@ namespace Edge.Sensors.Sampling;
 /// </summary>
 public sealed class SensorSampler : IDisposable
 {
+    /// <summary>The most periods of Missed markers one stall emits (beyond it only the count grows), unless the buffer is larger.</summary>
+    public const int MaxMarkersPerStall = 4096;
+
     private readonly ISensorSource _source;
     private readonly SamplerOptions _options;
     private readonly int _channels;
@@ -135,8 +138,8 @@ public sealed class SensorSampler : IDisposable
                     DateTimeOffset when = wallStart + Stopwatch.GetElapsedTime(start, skippedDue);
                     EndPeriod(missed: true, failed: false);
                     // A stall of hours at a high rate would emit millions of markers; the count stays exact, the
-                    // markers stop at what the buffer could hold anyway.
-                    if (k < Math.Max(_buffer.Length, 1))
+                    // markers stop at MaxMarkersPerStall periods (or the buffer's size, if larger).
+                    if (k < Math.Max(_buffer.Length, MaxMarkersPerStall))
                     {
                         for (int c = 0; c < _channels; c++) Emit(new SensorSample(when, c, 0, SensorStatus.Missed), counted: false);
                     }

@@ -2,8 +2,9 @@ namespace Edge.Sensors;
 
 /// <summary>
 /// A pull-based source of sensor samples. Each call yields the next channel in turn (channel 0, 1, … then 0 again),
-/// so a source of C channels gives one frame per C calls. <see cref="TryRead"/> never throws for a device or data fault:
-/// the fault is the sample's status.
+/// so a source of C channels gives one frame per C calls. <see cref="TryRead"/> never throws for a device fault or a bad
+/// value: the fault is the sample's status. (A replayed file whose structure is broken, such as a row with missing cells
+/// or a time that goes backwards, ends the replay with an <see cref="EdgeException"/> naming the line.)
 /// </summary>
 public interface ISensorSource : IDisposable
 {
