@@ -10,10 +10,11 @@ public sealed record SamplerOptions
     public int BufferCapacity { get; init; } = 4096;
 
     /// <summary>
-    /// How long before a read is due the sampler stops sleeping and spins. The OS wakes a sleeping thread up to about
-    /// a millisecond late; spinning buys sub-millisecond timing for CPU. Zero never spins.
+    /// How long before a read is due the sampler stops sleeping and spins (zero, the default, never spins). The OS
+    /// wakes a sleeper up to about a millisecond late; spinning buys tighter timing for CPU, and only helps where
+    /// the sampler has a core to itself.
     /// </summary>
-    public TimeSpan SpinBudget { get; init; } = TimeSpan.FromMilliseconds(0.5);
+    public TimeSpan SpinBudget { get; init; } = TimeSpan.Zero;
 
     /// <summary>Called on the sampler's thread for every sample, in order, before it is buffered; keep it short and non-blocking.</summary>
     public Action<SensorSample>? OnSample { get; init; }

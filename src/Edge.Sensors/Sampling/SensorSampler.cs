@@ -231,25 +231,34 @@ public sealed class SensorSampler : IDisposable
 
     private void WaitUntil(long due)
     {
+        long millisecond = Stopwatch.Frequency / 1000;
         while (!_stop)
         {
             long remaining = due - Stopwatch.GetTimestamp();
             if (remaining <= 0) return;
-            long sleepTicks = remaining - _spinTicks;
-            if (sleepTicks >= Stopwatch.Frequency / 1000)
+            if (remaining > _spinTicks + millisecond)
             {
-                // Sleep in short slices so Stop is noticed within 50 ms even at a slow rate.
-                double ms = Math.Min(sleepTicks * 1000.0 / Stopwatch.Frequency, 50);
+                // The OS wakes a sleeper up to about a millisecond late: sleep one millisecond short of the spin
+                // window, in slices of at most 50 ms so that Stop is noticed at slow rates.
+                long ms = Math.Clamp((remaining - _spinTicks) / millisecond - 1, 1, 50);
                 Thread.Sleep((int)ms);
             }
             else if (_spinTicks == 0)
             {
-                Thread.Sleep(remaining * 1000 >= Stopwatch.Frequency / 2 ? 1 : 0);
+                Thread.Sleep(1);
             }
             else
             {
-                Thread.SpinWait(20);
+                Spin(due);
+                return;
             }
         }
+    }
+
+    private void Spin(long due)
+    {
+        // A true spin: yielding between checks measured worse on a loaded machine (the thread waits a whole time
+        // slice to run again), and the spin window is short by construction.
+        while (!_stop && Stopwatch.GetTimestamp() < due) Thread.SpinWait(10);
     }
 }

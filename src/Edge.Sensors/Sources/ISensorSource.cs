@@ -1,8 +1,9 @@
 namespace Edge.Sensors;
 
 /// <summary>
-/// A pull-based source of sensor samples. Each call yields the next channel in turn (channel 0, 1, … then 0 again),
-/// so a source of C channels gives one frame per C calls. <see cref="TryRead"/> never throws for a device fault or a bad
+/// A pull-based source of sensor samples. A polled source (an I2C chip, a replayed file) yields the channels in turn
+/// (channel 0, 1, … then 0 again), so C calls read one frame of C channels; a push source (MQTT) yields samples in
+/// arrival order, each with its channel, and <see cref="SensorStatus.NoData"/> when none is waiting. <see cref="TryRead"/> never throws for a device fault or a bad
 /// value: the fault is the sample's status. (A replayed file whose structure is broken, such as a row with missing cells
 /// or a time that goes backwards, ends the replay with an <see cref="EdgeException"/> naming the line.)
 /// </summary>
