@@ -13,6 +13,7 @@ public sealed class Ads1115Source : I2cSensorSource
     private const byte ConfigurationRegister = 0x01;
     // Bit 15 (OS) reports whether a conversion is running, which changes by itself in continuous mode.
     private const ushort SettingsMask = 0x7FFF;
+    private const ushort SingleShot = 0x0100;
 
     private readonly Ads1115Options _options;
     private readonly ushort _expectedSettings;
@@ -41,9 +42,21 @@ public sealed class Ads1115Source : I2cSensorSource
     /// <inheritdoc />
     protected override bool Configure(out string? problem)
     {
-        // The binding's constructor writes the configuration and waits for the first conversion (TimeoutException
-        // when the OS bit never reports completion), so a dead or garbage chip fails here.
-        _chip = new Ads1115(Device, _options.Input, _options.Range, _options.Rate, DeviceMode.Continuous);
+        // The binding's constructor writes the configuration and waits for the first conversion: TimeoutException
+        // when the OS bit never reports completion.
+        try
+        {
+            _chip = new Ads1115(Device, _options.Input, _options.Range, _options.Rate, DeviceMode.Continuous);
+        }
+        catch (TimeoutException)
+        {
+            // A chip whose conversion hangs still holds the settings (in single-shot mode, as the binding writes them
+            // first): that is a device not answering. Anything else read back is garbage that only looked busy.
+            ushort held = (ushort)(ReadConfiguration() & SettingsMask & ~SingleShot);
+            if (held == _expectedSettings) throw;
+            problem = $"ADS1115 configuration reads 0x{held:X4} while waiting for a conversion, expected 0x{_expectedSettings:X4}: the bus returns garbage";
+            return false;
+        }
         ushort settings = (ushort)(ReadConfiguration() & SettingsMask);
         problem = settings == _expectedSettings
             ? null

@@ -16,10 +16,14 @@ public sealed class Bme280Source : I2cSensorSource
 {
     private const byte ChipIdRegister = 0xD0;
     private const byte ChipId = 0x60;
+    private const byte ControlHumidityRegister = 0xF2;
     private const byte ControlMeasurementRegister = 0xF4;
+    // config (0xF5) as the binding leaves it: standby 125 ms (010), filter off (000), no SPI 3-wire.
+    private const byte ExpectedConfig = 0b010_000_00;
 
     private readonly Bme280Options _options;
     private readonly byte _expectedControl;
+    private readonly byte _expectedHumidityControl;
     private Bme280? _chip;
 
     /// <summary>Creates the adapter for the chip on <paramref name="device"/>; it owns and disposes the device.</summary>
@@ -35,6 +39,7 @@ public sealed class Bme280Source : I2cSensorSource
         Sampling pressure = _options.ReadPressureAndHumidity ? Sampling.UltraLowPower : Sampling.Skipped;
         // ctrl_meas (datasheet 5.4.5): osrs_t 7:5, osrs_p 4:2, mode 1:0 (11 = normal).
         _expectedControl = (byte)(((int)_options.TemperatureSampling << 5) | ((int)pressure << 2) | (int)Bmx280PowerMode.Normal);
+        _expectedHumidityControl = (byte)(_options.ReadPressureAndHumidity ? Sampling.UltraLowPower : Sampling.Skipped);
     }
 
     private static SensorChannel[] ChannelsFor(Bme280Options o) => o.ReadPressureAndHumidity
@@ -59,10 +64,9 @@ public sealed class Bme280Source : I2cSensorSource
         chip.HumiditySampling = _options.ReadPressureAndHumidity ? Sampling.UltraLowPower : Sampling.Skipped;
         chip.SetPowerMode(Bmx280PowerMode.Normal);
         _chip = chip;
-        byte control = ReadByte(ControlMeasurementRegister);
-        problem = control == _expectedControl
+        problem = ControlsAsWritten()
             ? null
-            : $"BME280 ctrl_meas reads 0x{control:X2} after setup, expected 0x{_expectedControl:X2}: the bus returns garbage";
+            : $"BME280 control registers read back other than written after setup (ctrl_meas 0x{ReadByte(ControlMeasurementRegister):X2}, expected 0x{_expectedControl:X2}): the bus returns garbage";
         return problem is null;
     }
 
@@ -70,7 +74,7 @@ public sealed class Bme280Source : I2cSensorSource
     protected override bool TryReadFrame(Span<double> values, Span<SensorStatus> statuses)
     {
         // A soft reset or brown-out puts the chip back to sleep mode (ctrl_meas 0) with stale data registers.
-        if (ReadByte(ControlMeasurementRegister) != _expectedControl) return false;
+        if (!ControlsAsWritten()) return false;
         var chip = _chip!;
         chip.TryReadTemperature(out var temperature);
         double celsius = temperature.DegreesCelsius;
@@ -88,6 +92,14 @@ public sealed class Bme280Source : I2cSensorSource
             statuses[2] = SensorStatus.Ok;
         }
         return true;
+    }
+
+    /// <summary>ctrl_hum, ctrl_meas and config in one burst (0xF2..0xF5): 24 bits that garbage is unlikely to match.</summary>
+    private bool ControlsAsWritten()
+    {
+        Span<byte> controls = stackalloc byte[4];
+        ReadRegisters(ControlHumidityRegister, controls);
+        return (controls[0] & 0x07) == _expectedHumidityControl && controls[2] == _expectedControl && controls[3] == ExpectedConfig;
     }
 
     private byte ReadByte(byte register)

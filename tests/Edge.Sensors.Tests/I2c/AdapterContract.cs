@@ -72,14 +72,16 @@ public abstract class AdapterContract<TDevice> where TDevice : SimulatedI2cDevic
         Assert.Equal(2, adapter.Configurations);
     }
 
-    [Fact]
-    public void Garbage_on_the_bus_is_InvalidData_and_the_device_recovers_afterwards()
+    [Theory]
+    [InlineData(DeviceFault.Garbage)]
+    [InlineData(DeviceFault.Zeros)]
+    public void Garbage_on_the_bus_is_InvalidData_and_the_device_recovers_afterwards(DeviceFault garbage)
     {
         var device = CreateDevice();
         using var source = CreateSource(device);
         AssertGoodFrame(device, ReadFrame(source));
 
-        device.Fault = DeviceFault.Garbage;
+        device.Fault = garbage;
         for (int frame = 0; frame < 3; frame++)
         {
             foreach (var sample in ReadFrame(source))
@@ -91,6 +93,26 @@ public abstract class AdapterContract<TDevice> where TDevice : SimulatedI2cDevic
         Assert.Equal(3, ((Edge.Sensors.I2c.I2cSensorSource)source).InvalidFrames);
 
         device.Fault = DeviceFault.None;
+        AssertGoodFrame(device, ReadFrame(source));
+    }
+
+    [Fact]
+    public void Random_bytes_on_the_bus_never_pass_as_a_reading_never_throw_and_never_give_NaN()
+    {
+        var device = CreateDevice();
+        using var source = CreateSource(device);
+        device.Fault = DeviceFault.RandomBytes;
+        for (int frame = 0; frame < 100; frame++)
+        {
+            foreach (var sample in ReadFrame(source))
+            {
+                // The binding may time out waiting on a random busy bit (NoResponse); nothing random reads as Ok.
+                Assert.Contains(sample.Status, new[] { SensorStatus.InvalidData, SensorStatus.NoResponse });
+                Assert.Equal(0.0, sample.Value);
+            }
+        }
+        device.Fault = DeviceFault.None;
+        device.PowerCycle();
         AssertGoodFrame(device, ReadFrame(source));
     }
 

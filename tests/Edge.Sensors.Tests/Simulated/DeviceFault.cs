@@ -9,4 +9,8 @@ public enum DeviceFault
     NoAnswer,
     /// <summary>Acknowledges but reads back all 0xFF (a floating bus, SDA stuck high) and ignores writes.</summary>
     Garbage,
+    /// <summary>Acknowledges but reads back all 0x00 and ignores writes.</summary>
+    Zeros,
+    /// <summary>Acknowledges but reads back seeded random bytes (a corrupted bus) and ignores writes.</summary>
+    RandomBytes,
 }

@@ -14,6 +14,9 @@ public abstract class SimulatedI2cDevice : I2cDevice
 
     public DeviceFault Fault { get; set; }
 
+    /// <summary>The bytes a <see cref="DeviceFault.RandomBytes"/> device answers with; seeded so runs repeat.</summary>
+    public Random Noise { get; set; } = new(1234);
+
     public long Transfers { get; private set; }
 
     public bool Disposed { get; private set; }
@@ -31,7 +34,7 @@ public abstract class SimulatedI2cDevice : I2cDevice
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         Transfer();
-        if (Fault == DeviceFault.Garbage || buffer.Length == 0) return;
+        if (Fault is DeviceFault.Garbage or DeviceFault.Zeros or DeviceFault.RandomBytes || buffer.Length == 0) return;
         Pointer = buffer[0];
         if (buffer.Length > 1) WriteRegisters(Pointer, buffer[1..]);
     }
@@ -39,10 +42,17 @@ public abstract class SimulatedI2cDevice : I2cDevice
     public override void Read(Span<byte> buffer)
     {
         Transfer();
-        if (Fault == DeviceFault.Garbage)
+        switch (Fault)
         {
-            buffer.Fill(0xFF);
-            return;
+            case DeviceFault.Garbage:
+                buffer.Fill(0xFF);
+                return;
+            case DeviceFault.Zeros:
+                buffer.Clear();
+                return;
+            case DeviceFault.RandomBytes:
+                Noise.NextBytes(buffer);
+                return;
         }
         ReadRegisters(Pointer, buffer);
     }
