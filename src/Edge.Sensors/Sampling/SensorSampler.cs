@@ -132,25 +132,24 @@ public sealed class SensorSampler : IDisposable
             {
                 // Whole periods went by without a read; they are reported, not silently squeezed in late.
                 long skipped = (long)(late / _periodTicks);
-                for (long k = 0; k < skipped; k++)
+                // A stall of hours at a high rate would emit millions of markers; the count stays exact, the
+                // markers stop at MaxMarkersPerStall periods (or the buffer's size, if larger).
+                long marked = Math.Min(skipped, Math.Max(_buffer.Length, MaxMarkersPerStall));
+                for (long k = 0; k < marked; k++)
                 {
                     long skippedDue = start + (long)((period + k) * _periodTicks);
                     DateTimeOffset when = wallStart + Stopwatch.GetElapsedTime(start, skippedDue);
-                    EndPeriod(missed: true, failed: false);
-                    // A stall of hours at a high rate would emit millions of markers; the count stays exact, the
-                    // markers stop at MaxMarkersPerStall periods (or the buffer's size, if larger).
-                    if (k < Math.Max(_buffer.Length, MaxMarkersPerStall))
-                    {
-                        for (int c = 0; c < _channels; c++) Emit(new SensorSample(when, c, 0, SensorStatus.Missed), counted: false);
-                    }
+                    EndPeriods(1, missed: true, failed: false);
+                    for (int c = 0; c < _channels; c++) Emit(new SensorSample(when, c, 0, SensorStatus.Missed), counted: false);
                 }
+                if (skipped > marked) EndPeriods(skipped - marked, missed: true, failed: false);
                 period += skipped;
                 due = start + (long)(period * _periodTicks);
                 late = now - due;
             }
             lock (_gate) _lateness.Record((long)(late * 1_000_000.0 / Stopwatch.Frequency));
             bool anyFailed = ReadFrame();
-            EndPeriod(missed: false, failed: anyFailed);
+            EndPeriods(1, missed: false, failed: anyFailed);
             period++;
         }
     }
@@ -210,16 +209,16 @@ public sealed class SensorSampler : IDisposable
         }
     }
 
-    private void EndPeriod(bool missed, bool failed)
+    private void EndPeriods(long count, bool missed, bool failed)
     {
         lock (_gate)
         {
-            _periods++;
-            if (missed) _missed++;
+            _periods += count;
+            if (missed) _missed += count;
             if (missed || failed)
             {
                 if (_currentGap == 0) _gaps++;
-                _currentGap++;
+                _currentGap += count;
                 if (_currentGap > _longestGap) _longestGap = _currentGap;
             }
             else
