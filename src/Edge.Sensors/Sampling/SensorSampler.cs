@@ -41,6 +41,11 @@ public sealed class SensorSampler : IDisposable
         {
             Fail.With(EdgeErrorCode.InvalidArgument, $"SamplerOptions.BufferCapacity is {_options.BufferCapacity}; use 0 (callback only) or more.");
         }
+        if (_options.SpinBudget < TimeSpan.Zero || _options.SpinBudget.TotalSeconds * _options.RateHz > 1)
+        {
+            Fail.With(EdgeErrorCode.InvalidArgument,
+                $"SamplerOptions.SpinBudget is {_options.SpinBudget.TotalMilliseconds} ms; use zero (no spinning) up to one period ({1000 / _options.RateHz} ms).");
+        }
         if (source.Channels.Count == 0)
         {
             Fail.With(EdgeErrorCode.InvalidArgument, "The source has no channels; a sampler needs at least one to read.");

@@ -58,6 +58,30 @@ public sealed class Ina219SourceTests : AdapterContract<SimulatedIna219>
         Assert.InRange(bus.Value, 4.996, 5.004);
     }
 
+    [Fact]
+    public void Both_channels_of_a_frame_carry_the_time_the_frame_was_read_from_the_given_clock()
+    {
+        var clock = new SteppingClock(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero), TimeSpan.FromSeconds(1));
+        using var source = new Ina219Source(CreateDevice(), new Ina219Options { Clock = clock });
+        var frame1 = ReadFrame(source);
+        var frame2 = ReadFrame(source);
+        Assert.Equal(frame1[0].Timestamp, frame1[1].Timestamp);
+        Assert.Equal(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero), frame1[0].Timestamp);
+        Assert.Equal(new DateTimeOffset(2026, 3, 1, 12, 0, 1, TimeSpan.Zero), frame2[1].Timestamp);
+    }
+
+    private sealed class SteppingClock(DateTimeOffset start, TimeSpan step) : TimeProvider
+    {
+        private DateTimeOffset _next = start;
+
+        public override DateTimeOffset GetUtcNow()
+        {
+            var now = _next;
+            _next += step;
+            return now;
+        }
+    }
+
     [Theory]
     [InlineData(0.0, 0.4)]
     [InlineData(0.1, -1.0)]

@@ -16,14 +16,27 @@ public sealed class MosquittoBroker : IDisposable
 
     public MosquittoBroker()
     {
-        Port = FreePort();
         _folder = Directory.CreateTempSubdirectory("edge-mosquitto-").FullName;
         _config = Path.Combine(_folder, "mosquitto.conf");
-        File.WriteAllText(_config, $"listener {Port} 127.0.0.1\nallow_anonymous true\npersistence false\n");
-        Start();
+        // The free port is found by binding and releasing it; another process may take it in between, so a broker
+        // that cannot listen is retried on a fresh port.
+        for (int attempt = 1; ; attempt++)
+        {
+            Port = FreePort();
+            File.WriteAllText(_config, $"listener {Port} 127.0.0.1\nallow_anonymous true\npersistence false\n");
+            try
+            {
+                Start();
+                return;
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+                Stop();
+            }
+        }
     }
 
-    public int Port { get; }
+    public int Port { get; private set; }
 
     public static string Executable
     {

@@ -178,13 +178,16 @@ public sealed class SensorSamplerTests
     }
 
     [Theory]
-    [InlineData(0.0, 16)]
-    [InlineData(-5.0, 16)]
-    [InlineData(double.NaN, 16)]
-    [InlineData(10.0, -1)]
-    public void Options_that_cannot_run_are_rejected(double rate, int capacity)
+    [InlineData(0.0, 16, 0.0)]
+    [InlineData(-5.0, 16, 0.0)]
+    [InlineData(double.NaN, 16, 0.0)]
+    [InlineData(10.0, -1, 0.0)]
+    [InlineData(10.0, 16, -1.0)]
+    [InlineData(10.0, 16, 150.0)]
+    public void Options_that_cannot_run_are_rejected(double rate, int capacity, double spinMs)
     {
-        var e = Assert.Throws<EdgeException>(() => new SensorSampler(new CountingSource(), new SamplerOptions { RateHz = rate, BufferCapacity = capacity }));
+        var options = new SamplerOptions { RateHz = rate, BufferCapacity = capacity, SpinBudget = TimeSpan.FromMilliseconds(spinMs) };
+        var e = Assert.Throws<EdgeException>(() => new SensorSampler(new CountingSource(), options));
         Assert.Equal(EdgeErrorCode.InvalidArgument, e.Code);
         Assert.Contains("SamplerOptions.", e.Message);
     }
