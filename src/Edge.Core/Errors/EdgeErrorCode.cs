@@ -34,4 +34,7 @@ public enum EdgeErrorCode
 
     /// <summary>A text-conditioned stream stepped before its text was set.</summary>
     TextRequired = 15,
+
+    /// <summary>A sensor, bus or broker cannot be reached or set up (wrong address, no such device, broker down).</summary>
+    SensorUnavailable = 16,
 }
