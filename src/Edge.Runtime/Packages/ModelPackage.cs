@@ -52,7 +52,7 @@ public sealed class ModelPackage
     /// <summary>Declared precision (fp32 when absent).</summary>
     public string Precision { get; private set; } = "fp32";
 
-    /// <summary>How <c>edge forecast</c> builds the model's inputs from a CSV (see Forecasting/README.md), when model.json has a "forecast" object.</summary>
+    /// <summary>How <c>edge forecast</c> builds the model's inputs from a CSV (see docs/package-format.md), when model.json has a "forecast" object.</summary>
     public JsonElement? Forecast { get; private set; }
 
     /// <summary>The provenance object as written (data, licence, script, metrics).</summary>
