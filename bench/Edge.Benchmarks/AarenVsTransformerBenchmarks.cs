@@ -65,7 +65,7 @@ public class AarenVsTransformerBenchmarks
         Directory.Delete(_folder, recursive: true);
     }
 
-    // A package as MODELS.md §2 names it, random weights of PyTorch's default scale.
+    // A package as docs/families/aaren.md names it, random weights of PyTorch's default scale.
     private static void WritePackage(string folder, int inputDim, int d, int heads, int layers, int ffn, int outputs)
     {
         var rng = new Random(7);

@@ -1,8 +1,8 @@
-"""Reference PyTorch module for the `aaren` family (MODELS.md section 2).
+"""Reference PyTorch module for the `aaren` family (docs/families/aaren.md).
 
 Aaren ("Attention as an RNN", Feng et al. 2024): every layer attends with one learned,
 constant query token over the keys and values of all steps so far. Written from the
-equations in MODELS.md section 2 (no code copied).
+equations in docs/families/aaren.md (no code copied).
 
 Two forms, which must agree (`check_agreement`):
 
@@ -13,7 +13,7 @@ Two forms, which must agree (`check_agreement`):
 
 Normalization: x0 = (x - input_mean) / input_std; output = y * output_std + output_mean.
 The four arrays are non-persistent buffers, so `state_dict()` holds exactly the weights
-named in MODELS.md (in_proj.*, layers.{l}.norm1.*, layers.{l}.query,
+named in docs/families/aaren.md (in_proj.*, layers.{l}.norm1.*, layers.{l}.query,
 layers.{l}.attn.{q,k,v,o}_proj.*, layers.{l}.norm2.*, layers.{l}.ffn.fc1.*,
 layers.{l}.ffn.fc2.*, norm_f.*, head.*).
 """

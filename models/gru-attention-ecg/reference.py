@@ -1,4 +1,4 @@
-"""PyTorch reference of the `gru-attention` family (shared/MODELS.md section 1).
+"""PyTorch reference of the `gru-attention` family (docs/families/gru-attention.md).
 
 One step, input x in physical units:
     x0 = (x - input_mean) / input_std

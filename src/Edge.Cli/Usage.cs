@@ -1,6 +1,6 @@
 namespace Edge.Cli;
 
-/// <summary>The help text (the command line is a contract: DESIGN.md lists it).</summary>
+/// <summary>The help text (the command line is a contract: docs/cli.md documents it).</summary>
 internal static class Usage
 {
     public const string Commands = "info, run, bench, forecast, demo";

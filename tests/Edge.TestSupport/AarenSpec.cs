@@ -4,7 +4,7 @@ using Edge.Formats.Safetensors;
 namespace Edge.TestSupport;
 
 /// <summary>
-/// An aaren model described the way MODELS.md does (config keys, tensor names and shapes), with
+/// An aaren model described the way docs/families/aaren.md does (config keys, tensor names and shapes), with
 /// random weights; writes itself as a package (model.json + weights.safetensors) like any outside tool would.
 /// </summary>
 public sealed class AarenSpec

@@ -1,7 +1,7 @@
 namespace Edge.TestSupport;
 
 /// <summary>
-/// An independent implementation of MODELS.md §1 in double precision, written straight from the
+/// An independent implementation of docs/families/gru-attention.md in double precision, written straight from the
 /// equations: separate input and hidden products per gate, no fused matrices, a plain list for the window.
 /// </summary>
 public sealed class GruAttentionReference

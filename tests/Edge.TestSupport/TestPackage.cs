@@ -5,7 +5,7 @@ using Edge.Formats.Safetensors;
 namespace Edge.TestSupport;
 
 /// <summary>
-/// Writes model packages the way any outside tool following MODELS.md would: a model.json and a float32
+/// Writes model packages the way any outside tool following docs/package-format.md would: a model.json and a float32
 /// safetensors file, into a fresh temporary folder that is deleted with the object.
 /// </summary>
 public sealed class TestPackage : IDisposable

@@ -5,7 +5,7 @@ using Edge.Packages;
 namespace Edge.Onnx.OnnxStateful;
 
 /// <summary>
-/// The onnx-stateful config (MODELS.md): which graph input takes the frame, which output is the step's
+/// The onnx-stateful config (docs/package-format.md, docs/families/onnx-stateful.md): which graph input takes the frame, which output is the step's
 /// output, the state pairs (input, output), and scalar constants fed every step. Unknown keys are an error,
 /// at every level.
 /// </summary>

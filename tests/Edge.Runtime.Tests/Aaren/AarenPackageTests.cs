@@ -2,7 +2,7 @@ using Edge.Streams;
 
 namespace Edge.Runtime.Tests.Aaren;
 
-/// <summary>model.json and weights that disagree with MODELS.md are refused with a message naming the key or tensor.</summary>
+/// <summary>model.json and weights that disagree with docs/package-format.md and docs/families/aaren.md are refused with a message naming the key or tensor.</summary>
 public sealed class AarenPackageTests
 {
     [Fact]

@@ -3,7 +3,7 @@ using Edge.Streams;
 namespace Edge.Runtime.Tests.Aaren;
 
 /// <summary>
-/// Packages written from MODELS.md alone (random weights, random sizes, 1 to 8 heads) run through the
+/// Packages written from docs/families/aaren.md alone (random weights, random sizes, 1 to 8 heads) run through the
 /// stream must match the independent parallel form to 1e-4 over 2,000 steps.
 /// </summary>
 public sealed class AarenParallelFormTests

@@ -1,7 +1,7 @@
 namespace Edge.Runtime.Tests.Gla;
 
 /// <summary>
-/// An independent double-precision gla-tts written from MODELS.md §3 and models/lina-reference/README.md,
+/// An independent double-precision gla-tts written from docs/families/gla-tts.md and models/lina-reference/README.md,
 /// over whole sequences. Every GLA layer runs either recurrently (S ← diag(α) S + k vᵀ, o = qᵀ S) or in the
 /// parallel form o_t = Σ_{s≤t} (q_t ⊙ Π_{s&lt;u≤t} α_u)ᵀ k_s v_sᵀ + (q_t ⊙ Π_{u≤t} α_u)ᵀ S_0.
 /// </summary>

@@ -4,7 +4,7 @@ using Edge.Formats.Safetensors;
 namespace Edge.Runtime.Tests.Gla;
 
 /// <summary>
-/// A random gla-tts package written the way any outside tool following MODELS.md would: the config keys
+/// A random gla-tts package written the way any outside tool following docs/package-format.md would: the config keys
 /// and the tensor names and shapes of models/lina-reference/README.md, float32 safetensors.
 /// </summary>
 internal sealed class GlaSpec

@@ -2,7 +2,7 @@ using Edge.Packages;
 
 namespace Edge.Families.Aaren;
 
-/// <summary>The aaren config (MODELS.md §2), validated.</summary>
+/// <summary>The aaren config (docs/package-format.md), validated.</summary>
 /// <param name="InputDim">Floats per step input, <c>F</c>.</param>
 /// <param name="DModel">Model width <c>D</c>.</param>
 /// <param name="Heads">Attention heads <c>NH</c>; <c>D</c> is a multiple of it.</param>

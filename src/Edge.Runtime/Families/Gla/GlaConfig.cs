@@ -2,7 +2,7 @@ using Edge.Packages;
 
 namespace Edge.Families.Gla;
 
-/// <summary>The gla-tts config (MODELS.md §3, model.json keys in snake_case), validated.</summary>
+/// <summary>The gla-tts config (docs/package-format.md, model.json keys in snake_case), validated.</summary>
 /// <param name="DModel">d_model.</param>
 /// <param name="Heads">GLA heads (also the pos_net's).</param>
 /// <param name="ExpandK">Key expansion.</param>

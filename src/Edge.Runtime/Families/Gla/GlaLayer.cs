@@ -4,7 +4,7 @@ using Edge.Kernels;
 namespace Edge.Families.Gla;
 
 /// <summary>
-/// One recurrent step of a gated linear attention layer (MODELS.md §3, fla's GatedLinearAttention as
+/// One recurrent step of a gated linear attention layer (docs/families/gla-tts.md, fla's GatedLinearAttention as
 /// Lina-Speech configures it). The state slice holds the three conv rings (oldest column first) then S.
 /// </summary>
 internal static class GlaLayer

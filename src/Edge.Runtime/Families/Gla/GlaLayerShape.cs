@@ -1,6 +1,6 @@
 namespace Edge.Families.Gla;
 
-/// <summary>The sizes of one GLA layer at block width <see cref="Width"/> (MODELS.md §3).</summary>
+/// <summary>The sizes of one GLA layer at block width <see cref="Width"/> (docs/families/gla-tts.md).</summary>
 /// <param name="Width">Block width: d_model, or d_blind for the cross-attention's pos_net.</param>
 /// <param name="Heads">Heads H.</param>
 /// <param name="KeyDim">Kd = ⌊width·expand_k⌋.</param>

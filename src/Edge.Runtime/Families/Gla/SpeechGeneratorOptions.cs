@@ -17,7 +17,7 @@ public sealed record SpeechGeneratorOptions
 
     /// <summary>
     /// Most steps sampled after the prompt (Lina-Speech's <c>max_seqlen</c> default: 1000 ≈ 13 s at 75 tokens/s;
-    /// MODELS.md's 2000 is reachable by setting it).
+    /// set 2000 for a 27 s limit).
     /// </summary>
     public int MaxSteps { get; init; } = 1000;
 }

@@ -2,7 +2,7 @@ using Edge.Packages;
 
 namespace Edge.Families.GruAttention;
 
-/// <summary>The gru-attention config (MODELS.md §1), validated.</summary>
+/// <summary>The gru-attention config (docs/package-format.md), validated.</summary>
 public sealed record GruAttentionConfig(
     int InputDim, int Hidden, int Layers, int AttnDim, int OutputDim, int AttentionWindow, bool LinearBeforeReset,
     float[] InputMean, float[] InputStd, float[] OutputMean, float[] OutputStd, GruWeightLayout WeightLayout)

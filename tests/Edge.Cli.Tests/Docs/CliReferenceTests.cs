@@ -1,0 +1,105 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Edge.Runtime.Tests.Support;
+
+namespace Edge.Cli.Tests.Docs;
+
+/// <summary>docs/cli.md says what the command prints: its `--json` keys are the ones printed, and its examples run as written.</summary>
+public partial class CliReferenceTests : IDisposable
+{
+    private static readonly string Doc = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "cli.md"));
+    private readonly TempFolder _tmp = new();
+
+    public void Dispose() => _tmp.Dispose();
+
+    [Fact]
+    public void Info_json_prints_exactly_the_documented_keys()
+    {
+        var printed = Keys(Json("info", "--json"));
+        Assert.Equal(Documented("edge info"), printed.Order());
+    }
+
+    [Fact]
+    public void Bench_json_and_compare_json_print_exactly_the_documented_keys()
+    {
+        string ecg = RepoPaths.Models("gru-attention-ecg");
+        var plain = Keys(Json("bench", ecg, "--steps", "200", "--warmup", "10", "--json"));
+        var compare = Keys(Json("bench", ecg, "--steps", "200", "--warmup", "10", "--compare", "--json"));
+        Assert.Equal(Documented("edge bench"), plain.Union(compare).Order());
+    }
+
+    [Fact]
+    public void Vs_transformer_json_prints_exactly_the_documented_keys()
+    {
+        var printed = Keys(Json("bench", RepoPaths.Models("aaren-co2"), "--vs-transformer", "--lengths", "20,40", "--window", "10", "--warmup", "0", "--json"));
+        Assert.Equal(Documented("edge bench --vs-transformer"), printed.Order());
+    }
+
+    [Fact]
+    public void Forecast_json_prints_exactly_the_documented_keys()
+    {
+        string pkg = RepoPaths.Models("aaren-co2");
+        var printed = Keys(Json("forecast", pkg, "--csv", Path.Combine(pkg, "co2.csv"), "--horizon", "3", "--json"));
+        Assert.Equal(Documented("edge forecast"), printed.Order());
+    }
+
+    [Fact]
+    public void Every_example_command_runs_as_written_from_the_repository_root()
+    {
+        var examples = MarkdownText.ShellExamples(Doc).ToList();
+        Assert.True(examples.Count >= 8, $"docs/cli.md has {examples.Count} examples");
+        // One temporary folder for all of them: an example may read what an earlier one wrote (a state file).
+        foreach (string example in examples)
+        {
+            var words = MarkdownText.ShellWords(example, RepoPaths.Root);
+            string[] args = [words[1], .. words.Skip(2).Select(Locate)];   // edge COMMAND ARGS…
+            var r = CliRunner.Run(args);
+            Assert.True(r.ExitCode == 0, $"'{example}' exited {r.ExitCode}: {r.Stderr}");
+            Assert.False(string.IsNullOrWhiteSpace(r.Stdout), $"'{example}' printed nothing");
+        }
+    }
+
+    // Repository paths become absolute (the tests run elsewhere); files an example writes go to the temporary folder.
+    private string Locate(string word)
+    {
+        string inRepo = Path.Combine(RepoPaths.Root, word);
+        if (File.Exists(inRepo) || Directory.Exists(inRepo)) return inRepo;
+        return OutputName().IsMatch(word) ? _tmp.File(word) : word;
+    }
+
+    private static string[] Documented(string heading) => [.. MarkdownText.JsonKeys(MarkdownText.Section(Doc, heading)).Order()];
+
+    private static JsonElement Json(params string[] args)
+    {
+        var r = CliRunner.Run(args);
+        Assert.True(r.ExitCode == 0, $"edge {string.Join(' ', args)} exited {r.ExitCode}: {r.Stderr}");
+        using var doc = JsonDocument.Parse(r.Stdout);
+        return doc.RootElement.Clone();
+    }
+
+    // Every property name at any depth, through arrays too.
+    private static HashSet<string> Keys(JsonElement e)
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        void Walk(JsonElement x)
+        {
+            if (x.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var p in x.EnumerateObject())
+                {
+                    keys.Add(p.Name);
+                    Walk(p.Value);
+                }
+            }
+            else if (x.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in x.EnumerateArray()) Walk(item);
+            }
+        }
+        Walk(e);
+        return keys;
+    }
+
+    [GeneratedRegex(@"^[\w.-]+\.(npy|state|safetensors|png|json)$")]
+    private static partial Regex OutputName();
+}
