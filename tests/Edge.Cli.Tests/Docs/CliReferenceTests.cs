@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Edge.Runtime.Tests.Support;
 
 namespace Edge.Cli.Tests.Docs;
 

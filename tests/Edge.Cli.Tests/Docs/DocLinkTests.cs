@@ -1,4 +1,3 @@
-using Edge.Runtime.Tests.Support;
 
 namespace Edge.Cli.Tests.Docs;
 
