@@ -2,9 +2,13 @@
 
 The feature vector of one sample (what every laser model reads, in this order):
     0 rel_bias    bias_ma / bias_ref - 1        relative rise of the operating current
-    1 rel_monitor monitor_ua / monitor_ref - 1  relative change of the monitor photodiode
-    2 case_temp_c case temperature, degC        (sets the aging rate: Arrhenius)
-    3 d_temp      case_temp_c - temp_ref        (the bias current follows it: exp(dT / T0))
+    1 rel_bias_tc (bias_ma / bias_ref) * exp(-d_temp / T0_DATASHEET) - 1
+                                                the same, corrected to the reference temperature
+    2 rel_monitor monitor_ua / monitor_ref - 1  relative change of the monitor photodiode
+    3 case_temp_c case temperature, degC        (sets the aging rate: Arrhenius)
+    4 d_temp      case_temp_c - temp_ref        (the bias current follows it: exp(dT / T0))
+T0_DATASHEET = 80 K is the nominal characteristic temperature (a datasheet figure); each
+unit's own T0 differs by a few kelvin, so the correction is good, not exact.
 The references bias_ref, monitor_ref, temp_ref are the medians of the unit's first
 REF_SAMPLES readings (24 h at 2 h per sample; median of an even count = mean of the two
 middle values), so a single glitch in the first day does not move them. A streaming
@@ -18,7 +22,8 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "data")
 REF_SAMPLES = 12
-FEATURES = ("rel_bias", "rel_monitor", "case_temp_c", "d_temp")
+FEATURES = ("rel_bias", "rel_bias_tc", "rel_monitor", "case_temp_c", "d_temp")
+T0_DATASHEET = 80.0
 EOL_RISE = 0.20
 DT_H = 2.0
 
@@ -52,10 +57,12 @@ def read_unit(split, unit_id):
 
 
 def features(raw):
-    """[N, 4] float64 feature vectors (module docstring) from read_unit's array."""
+    """[N, 5] float64 feature vectors (module docstring) from read_unit's array."""
     ref = np.median(raw[:REF_SAMPLES], axis=0)
     bias, mon, temp = raw[:, 1], raw[:, 2], raw[:, 3]
-    return np.stack([bias / ref[1] - 1.0, mon / ref[2] - 1.0, temp, temp - ref[3]], 1)
+    d_temp = temp - ref[3]
+    return np.stack([bias / ref[1] - 1.0, bias / ref[1] * np.exp(-d_temp / T0_DATASHEET) - 1.0,
+                     mon / ref[2] - 1.0, temp, d_temp], 1)
 
 
 def load_split(split):

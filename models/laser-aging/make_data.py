@@ -5,14 +5,17 @@ the driver raises the bias current to keep the output power constant, so the bia
 the degradation signal. The laws (README.md cites their sources):
 
   acceleration   AF(T) = exp(Ea / k_B * (1 / T_ref - 1 / T))                 Arrhenius, T in K
-  wear-in        d_h(t) = a_h * (AF * t / 1000 h) ** m_h                        sub-linear power law
+  wear-in        d_h(t) = a_h * (1 - exp(-AF * t / tau_h)) + g_h * AF * t / 1000 h
+                 (a saturable initial rise of unit-dependent size, then a slow linear drift)
   wear-out       d_w(t) = 0.2 * (AF * (t - t_on) / tau_w) ** p   for t > t_on  (accelerating)
   bias current   I(t)   = I_0 * (1 + d_h + d_w) * exp((T_case(t) - T_set) / T_0) + noise
+                 (T_0 the characteristic temperature of the operating current, 80 K +- 6 K)
   end of life    first t with d_h + d_w >= 0.20 (a 20 % rise of the operating current)
   anomaly        first t with d_w >= 0.02 (a tenth of the way from onset to end of life)
 
 plus unit-to-unit spread of every parameter, measurement noise, sensor glitches (spikes,
-dropouts, stuck readings), vibration bursts that do not harm the laser, and sudden
+dropouts, stuck readings), oven temperature excursions (the bias current follows the case
+temperature, the laser does not age from them), vibration bursts that do not harm the laser, and sudden
 (catastrophic) failures at a random time after which the APC loop sits at its current limit
 and the monitor photodiode reads almost nothing.
 
@@ -44,9 +47,9 @@ UNITS_PER_TEMP = 20
 SPLIT = (("train", 12), ("val", 4), ("test", 4))   # per temperature, in unit order
 EOL_RISE = 0.20               # end-of-life criterion: 20 % rise of the bias current
 ANOMALY_RISE = 0.02           # anomaly label: wear-out excess reaches 2 % of I_0
-T0_K = 80.0                   # characteristic temperature of the operating current
+T0_K = 80.0                   # characteristic temperature of the operating current (mean; 6 K spread)
 I_LIMIT = 1.6                 # driver compliance: bias current limit / I_0
-P_SUDDEN = 0.15               # probability that a unit fails suddenly
+SUDDEN_UNITS = (3, 9, 14, 18)  # per temperature, which units (0-based) fail suddenly: 2 train, 1 val, 1 test
 TAIL_H = 48.0                 # the rig keeps logging this long after end of life
 COLUMNS = ("unit_id", "time_h", "bias_ma", "monitor_ua", "case_temp_c", "vibration_g")
 LABEL_COLUMNS = ("unit_id", "split", "set_temp_c", "i0_ma", "ea_ev", "degradation_onset_h",
@@ -66,17 +69,19 @@ def unit_params(rng, temp_c):
         ea=ea, af=af,
         i0=25.0 * math.exp((temp_c - 25.0) / T0_K) * float(rng.normal(1.0, 0.08)),
         m0=200.0 * float(rng.normal(1.0, 0.10)),                    # monitor set point, uA
-        a_h=0.004 * float(rng.lognormal(0.0, 0.3)), m_h=float(rng.uniform(0.4, 0.6)),
+        a_h=min(0.02, 0.005 * float(rng.lognormal(0.0, 0.5))), tau_h=150.0 * float(rng.lognormal(0.0, 0.3)),
+        g_h=0.0005 * float(rng.lognormal(0.0, 0.3)),
         t_on=1500.0 / af * float(rng.lognormal(0.0, 0.3)),
         tau_w=1000.0 * float(rng.lognormal(0.0, 0.25)), p=float(rng.uniform(1.5, 2.5)),
-        sudden=bool(rng.random() < P_SUDDEN), sudden_u=float(rng.uniform(0.2, 1.0)),
+        sudden_u=float(rng.uniform(0.2, 1.0)),
+        t0_k=float(rng.normal(T0_K, 6.0)),
         temp_amp=float(rng.uniform(0.1, 0.4)), temp_phase=float(rng.uniform(0, 2 * math.pi)),
     )
 
 
 def degradation(p, t):
     """(d_h, d_w): wear-in and wear-out relative rise of the bias current at times t (hours)."""
-    d_h = p["a_h"] * (p["af"] * t / 1000.0) ** p["m_h"]
+    d_h = p["a_h"] * (1.0 - np.exp(-p["af"] * t / p["tau_h"])) + p["g_h"] * p["af"] * t / 1000.0
     d_w = EOL_RISE * (np.clip(p["af"] * (t - p["t_on"]) / p["tau_w"], 0.0, None)) ** p["p"]
     return d_h, d_w
 
@@ -94,8 +99,9 @@ def first_crossing(f, level, t_hi):
     return hi
 
 
-def simulate_unit(rng, unit_id, temp_c, split):
+def simulate_unit(rng, unit_id, temp_c, split, sudden):
     p = unit_params(rng, temp_c)
+    p["sudden"] = sudden
     total = lambda t: float(sum(degradation(p, np.float64(t))))
     t_hi = p["t_on"] + p["tau_w"] / p["af"] * 2.0
     eol_gradual = first_crossing(total, EOL_RISE, t_hi)
@@ -117,8 +123,15 @@ def simulate_unit(rng, unit_id, temp_c, split):
         e = 0.9 * e + rng.normal(0.0, 0.05)
         ar[i] = e
     temp_true = temp_c + p["temp_amp"] * np.sin(2 * math.pi * t / 24.0 + p["temp_phase"]) + ar
+    # Oven excursions (a door opened, a controller hiccup): +1.5..3 K for 6..24 h, about one
+    # per 1500 h of run time; the bias current follows, the laser's aging does not change.
+    excursions = []
+    for i in np.nonzero(rng.random(n) < DT_H / 1500.0)[0]:
+        k = int(rng.integers(3, 13))
+        temp_true[i:i + k] += float(rng.uniform(1.5, 3.0))
+        excursions.extend(range(i, min(i + k, n)))
     d_h, d_w = degradation(p, t)
-    bias_true = p["i0"] * (1.0 + d_h + d_w) * np.exp((temp_true - temp_c) / T0_K)
+    bias_true = p["i0"] * (1.0 + d_h + d_w) * np.exp((temp_true - temp_c) / p["t0_k"])
     mon_true = np.full(n, p["m0"])
     failed = np.zeros(n, dtype=bool) if sudden_h is None else t >= sudden_h
     bias_true[failed] = p["i0"] * I_LIMIT          # APC loop at the driver's current limit
@@ -129,7 +142,7 @@ def simulate_unit(rng, unit_id, temp_c, split):
     temp = temp_true + rng.normal(0.0, 0.05, n)
     vib = 0.02 * rng.lognormal(0.0, 0.25, n)
 
-    events = []
+    events = [(unit_id, t[j], "case_temp_c", "oven_excursion") for j in excursions]
     if sudden_h is not None:
         events.append((unit_id, round(sudden_h, 3), "laser", "sudden_failure"))
     # Sensor glitches: independent per channel, about one per 600 samples each.
@@ -182,7 +195,7 @@ def generate():
         for split, count in SPLIT:
             for _ in range(count):
                 unit_id += 1
-                rows, label, ev = simulate_unit(rng, unit_id, temp_c, split)
+                rows, label, ev = simulate_unit(rng, unit_id, temp_c, split, k in SUDDEN_UNITS)
                 files[f"{split}/unit_{unit_id:03d}.csv"] = unit_csv(unit_id, rows)
                 labels.append(label)
                 events.extend(ev)

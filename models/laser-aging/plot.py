@@ -10,7 +10,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from aging import load_split  # noqa: E402
 
-SHOW = (17, 37, 39, 57, 58)     # held-out units: 70, 85 (sudden), 85, 100, 100 (sudden) degC
+SHOW = (17, 19, 38, 57, 59)     # held-out units: 70, 70 (sudden), 85, 100, 100 (wear-out, then sudden) degC
 
 
 def main():
