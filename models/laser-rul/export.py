@@ -13,10 +13,10 @@ import numpy as np
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "gru-attention-ecg"))
 sys.path.insert(0, os.path.join(HERE, "..", "laser-aging"))
 sys.path.insert(0, os.path.join(HERE, "..", "common"))
+sys.path.insert(0, HERE)  # last, so this folder's train.py wins over the ECG one
 from aging import FEATURES, load_split  # noqa: E402
 from edge_package import read_safetensors  # noqa: E402
 from gru_package import write_golden, write_model_package  # noqa: E402
