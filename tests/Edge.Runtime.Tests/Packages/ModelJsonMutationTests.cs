@@ -42,7 +42,7 @@ public class ModelJsonMutationTests
     public void Unknown_key_made_of_control_characters_is_echoed_escaped_on_one_line()
     {
         using var pkg = new TestPackage("gru-attention", Spec.Config(), Spec.Entries(), doc => doc["\u001b[2J\nrm -rf " + new string('x', 5000)] = 1);
-        var e = Assert.Throws<EdgeException>(() => ModelPackage.Open(pkg.Folder));
+        var e = Assert.Throws<EdgeException>(() => EdgeModel.Load(pkg.Folder));
         Assert.Equal(EdgeErrorCode.InvalidPackage, e.Code);
         Assert.Contains("unknown key '\\x1B[2J\\nrm -rf xxx", e.Message);
         Assert.DoesNotContain('\n', e.Message);
