@@ -80,6 +80,6 @@ internal sealed class KvCache
 
     private ReadOnlySpan<float> Values(int channel) => _values.AsSpan(channel * Capacity, Length);
 
-    private Exception TooLong(int capacity) =>
+    private EdgeException TooLong(int capacity) =>
         new EdgeException(EdgeErrorCode.InvalidArgument, $"a KV cache of {capacity} steps × {_width} channels does not fit one array; use fewer steps.");
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using Edge.Packages;
+using Edge.Streams;
 using Edge.Runtime.Tests.GruAttention;
 
 namespace Edge.Runtime.Tests.Packages;
