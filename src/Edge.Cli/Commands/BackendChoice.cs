@@ -1,4 +1,5 @@
 using Edge.Backends;
+using Edge.Streams;
 using Edge.Cli.Arguments;
 using Edge.Onnx.Providers;
 using Edge.Onnx;
@@ -12,6 +13,14 @@ internal static class BackendChoice
 
     /// <summary>The options every command that loads a model accepts.</summary>
     public static readonly string[] Options = ["--backend", "--ep", "--profile"];
+
+    /// <summary>
+    /// Load options for <paramref name="backend"/>. Every backend's own families are named, so a package of a
+    /// family only the ONNX backend runs, loaded on the CPU, says so instead of "family not known".
+    /// </summary>
+    public static EdgeModelOptions LoadOptions(IBackend backend) => new() { Backend = backend, Families = OnnxOnlyFamilies };
+
+    private static readonly IReadOnlyList<Edge.Families.IModelFamily> OnnxOnlyFamilies = new OnnxBackend().Families;
 
     public static IBackend From(ParsedArguments a, TextWriter stderr)
     {

@@ -31,7 +31,7 @@ internal static class BenchCommand
         if (a.Flag("--compare")) return Compare(a, pkg, steps, warmup, json, stdout, stderr);
 
         var backend = BackendChoice.From(a, stderr);
-        using var model = EdgeModel.Load(pkg, new EdgeModelOptions { Backend = backend });
+        using var model = EdgeModel.Load(pkg, BackendChoice.LoadOptions(backend));
         var r = StepBenchmark.Run(model, steps, warmup, new ProgressBar(stderr, "bench", !json).Report);
         if (json)
         {
@@ -104,7 +104,7 @@ internal static class BenchCommand
 
     private static StepBenchmarkResult Measure(string pkg, IBackend backend, long steps, int warmup, bool json, TextWriter stderr, out string family)
     {
-        using var model = EdgeModel.Load(pkg, new EdgeModelOptions { Backend = backend });
+        using var model = EdgeModel.Load(pkg, BackendChoice.LoadOptions(backend));
         family = model.Family;
         return StepBenchmark.Run(model, steps, warmup, new ProgressBar(stderr, $"bench {backend.Name}", !json).Report);
     }

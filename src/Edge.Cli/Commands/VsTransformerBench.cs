@@ -25,7 +25,7 @@ internal static class VsTransformerBench
         var backend = BackendChoice.From(a, stderr);
         bool json = a.Flag("--json");
 
-        using var model = EdgeModel.Load(pkg, new EdgeModelOptions { Backend = backend });
+        using var model = EdgeModel.Load(pkg, BackendChoice.LoadOptions(backend));
         var bar = new ProgressBar(stderr, "bench", !json);
         var r = ConstantMemoryBenchmark.Run(model, lengths, window, warmup, progress: (label, p) => bar.Report(label == "aaren" ? p * 0.05 : 0.05 + p * 0.95));
         if (plot is not null) ConstantMemoryPlot.Save(r, plot);
