@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Edge.Kernels;
+
+/// <summary>
+/// The elementwise-map loop shape: <c>y[i] = op(x[i])</c> at the widest accelerated width that fits the length,
+/// the remainder taken by one overlapping last vector rather than a scalar tail; only lengths below four run
+/// the scalar form.
+/// </summary>
+internal static class UnaryMap
+{
+    /// <summary>Maps <paramref name="x"/> into <paramref name="y"/>; y must be x itself or not overlap it (the callers check).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Apply<TOperator>(ReadOnlySpan<float> x, Span<float> y, SimdPath path) where TOperator : IUnaryOperator
+    {
+        AssertAliasRule(x, y);
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        int n = x.Length;
+        if (path >= SimdPath.V512 && n >= Vector512<float>.Count) Vectorized<TOperator, Width512, Vector512<float>>(ref xr, ref yr, n);
+        else if (path >= SimdPath.V256 && n >= Vector256<float>.Count) Vectorized<TOperator, Width256, Vector256<float>>(ref xr, ref yr, n);
+        else if (path >= SimdPath.V128 && n >= Vector128<float>.Count) Vectorized<TOperator, Width128, Vector128<float>>(ref xr, ref yr, n);
+        else for (int i = 0; i < n; i++) Unsafe.Add(ref yr, i) = TOperator.Invoke(Unsafe.Add(ref xr, i));
+    }
+
+    // The last vector overlaps the one before it. It is computed before anything is stored: when y is x, the
+    // lanes it shares with the previous vector are then read as inputs, not as outputs already written.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Vectorized<TOperator, TWidth, TVector>(ref float x, ref float y, int n)
+        where TOperator : IUnaryOperator
+        where TWidth : IVectorWidth<TVector>
+        where TVector : struct
+    {
+        nuint step = (nuint)TWidth.Count;
+        nuint last = (nuint)n - step;
+        TVector end = TWidth.Invoke<TOperator>(TWidth.Load(ref x, last));
+        for (nuint i = 0; i < last; i += step) TWidth.Store(TWidth.Invoke<TOperator>(TWidth.Load(ref x, i)), ref y, i);
+        TWidth.Store(end, ref y, last);
+    }
+
+    [Conditional("DEBUG")]
+    private static void AssertAliasRule(ReadOnlySpan<float> x, Span<float> y)
+    {
+        Debug.Assert(x.Length == y.Length, "x and y must have the same length.");
+        Debug.Assert(!x.Overlaps(y, out int offset) || offset == 0, "y must be x itself or not overlap it.");
+    }
+}
