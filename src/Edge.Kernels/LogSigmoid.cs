@@ -17,6 +17,9 @@ public static class LogSigmoid
     {
         if (y.Length != x.Length) Throw.Length(nameof(y), x.Length, y.Length);
         if (x.Overlaps(y, out int offset) && offset != 0) Throw.Overlap(nameof(x), nameof(y));
-        UnaryMap.Apply<LogSigmoidOperator>(x, y, path);
+        // A float vector is widened to a double vector of twice its width (see LogSigmoidOperator), so the map runs
+        // one width below the path: eight floats per Vector512<double> on the 512-bit path.
+        var floats = path switch { SimdPath.V512 => SimdPath.V256, SimdPath.V256 => SimdPath.V128, _ => path };
+        UnaryMap.Apply<LogSigmoidOperator>(x, y, floats);
     }
 }

@@ -54,12 +54,12 @@ public static class ShortConvolution
         if (taps == 4 && path >= SimdPath.V512 && channels >= Vector512<float>.Count) FourTaps<Width512, Vector512<float>>(ref r, ref w, ref xr, channels);
         else if (taps == 4 && path >= SimdPath.V256 && channels >= Vector256<float>.Count) FourTaps<Width256, Vector256<float>>(ref r, ref w, ref xr, channels);
         else if (taps == 4 && path >= SimdPath.V128 && channels >= Vector128<float>.Count) FourTaps<Width128, Vector128<float>>(ref r, ref w, ref xr, channels);
-        else Scalar(ref r, ref w, ref xr, 0, channels, taps);
+        else Scalar(ref r, ref w, ref xr, channels, taps);
     }
 
-    private static void Scalar(ref float r, ref float w, ref float x, int from, int channels, int taps)
+    private static void Scalar(ref float r, ref float w, ref float x, int channels, int taps)
     {
-        for (int c = from; c < channels; c++)
+        for (int c = 0; c < channels; c++)
         {
             ref float rc = ref Unsafe.Add(ref r, (nint)c * taps);
             ref float wc = ref Unsafe.Add(ref w, (nint)c * taps);

@@ -16,7 +16,6 @@ public class AliasRuleTests
     private static readonly (string Name, Map Apply)[] PathKernels =
     [
         ("LogSigmoid", LogSigmoid.Apply),
-        ("Silu", Silu.Apply),
     ];
 
     private static float[] Inputs(Random rng, int n)

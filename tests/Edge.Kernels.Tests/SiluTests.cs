@@ -4,26 +4,24 @@ namespace Edge.Kernels.Tests;
 
 public class SiluTests
 {
-    public static IEnumerable<object[]> Paths() => SimdPaths.Available().Select(p => new object[] { (int)p });
-
-    [Theory]
-    [MemberData(nameof(Paths))]
-    public void Every_simd_path_matches_x_sigmoid_x_in_double_for_lengths_1_to_256(int pathBits)
+    // SiLU is TensorPrimitives' sigmoid times x, on the width TensorPrimitives picks; CI reruns this test with
+    // the runtime's SIMD switches off one by one to cover the narrower widths.
+    [Fact]
+    public void Matches_x_sigmoid_x_in_double_for_lengths_1_to_256()
     {
-        var path = (SimdPath)pathBits;
         var rng = new Random(23);
         for (int n = 1; n <= 256; n++)
         {
             var x = new float[n];
             for (int i = 0; i < n; i++) x[i] = i % 5 == 0 ? (float)(rng.NextDouble() * 200 - 100) : (float)(rng.NextDouble() * 16 - 8);
             var y = new float[n];
-            Silu.Apply(x, y, path);
+            Silu.Apply(x, y);
             for (int i = 0; i < n; i++)
             {
                 double v = x[i];
                 double want = v / (1 + Math.Exp(-v));
                 // A few float ulps of the result; below x ≈ −88.7 float exp(−x) overflows and the value is −0 (true value under 3e-37).
-                Assert.True(Math.Abs(y[i] - want) <= 1e-6 * Math.Abs(want) + 3e-37, $"path {path} n {n} x {v:R}: {y[i]:R} vs {want:R}");
+                Assert.True(Math.Abs(y[i] - want) <= 1e-6 * Math.Abs(want) + 3e-37, $"n {n} x {v:R}: {y[i]:R} vs {want:R}");
             }
         }
     }

@@ -4,9 +4,11 @@ using System.Runtime.Intrinsics;
 namespace Edge.Kernels;
 
 /// <summary>
-/// <c>log σ(x) = min(x, 0) − log(1 + exp(−|x|))</c> in double, rounded once to float; the vector forms widen each
-/// half to double lanes and use the same formula, so every width agrees with the scalar form to the rounding of
-/// the double exp and log.
+/// <c>log σ(x) = min(x, 0) − log(1 + exp(−|x|))</c> in double, rounded once to float; the vector forms widen to
+/// double lanes and use the same formula, so every width agrees with the scalar form to the rounding of the
+/// double exp and log. A float vector is widened into one double vector of twice its width where that width is
+/// accelerated (one exp and one log per vector; splitting it in halves keeps one half live across the other's
+/// calls and was 10% slower), else into two halves.
 /// </summary>
 internal readonly struct LogSigmoidOperator : IUnaryOperator
 {
@@ -22,10 +24,26 @@ internal readonly struct LogSigmoidOperator : IUnaryOperator
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Invoke(Vector128<float> x) => Vector128.Narrow(Wide(Vector128.WidenLower(x)), Wide(Vector128.WidenUpper(x)));
+    public static Vector128<float> Invoke(Vector128<float> x)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var r = Wide(Vector256.WidenLower(x.ToVector256Unsafe()));
+            return Vector256.Narrow(r, r).GetLower();
+        }
+        return Vector128.Narrow(Wide(Vector128.WidenLower(x)), Wide(Vector128.WidenUpper(x)));
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Invoke(Vector256<float> x) => Vector256.Narrow(Wide(Vector256.WidenLower(x)), Wide(Vector256.WidenUpper(x)));
+    public static Vector256<float> Invoke(Vector256<float> x)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var r = Wide(Vector512.WidenLower(x.ToVector512Unsafe()));
+            return Vector512.Narrow(r, r).GetLower();
+        }
+        return Vector256.Narrow(Wide(Vector256.WidenLower(x)), Wide(Vector256.WidenUpper(x)));
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Invoke(Vector512<float> x) => Vector512.Narrow(Wide(Vector512.WidenLower(x)), Wide(Vector512.WidenUpper(x)));

@@ -7,8 +7,8 @@ namespace Edge.Kernels;
 
 /// <summary>
 /// The elementwise-map loop shape: <c>y[i] = op(x[i])</c> at the widest accelerated width that fits the length,
-/// the remainder taken by one overlapping last vector rather than a scalar tail; only lengths below four run
-/// the scalar form.
+/// the remainder taken by one overlapping, masked last vector rather than a scalar tail; only lengths below four
+/// run the scalar form.
 /// </summary>
 internal static class UnaryMap
 {
@@ -26,19 +26,24 @@ internal static class UnaryMap
         else for (int i = 0; i < n; i++) Unsafe.Add(ref yr, i) = TOperator.Invoke(Unsafe.Add(ref xr, i));
     }
 
-    // The last vector overlaps the one before it. It is computed before anything is stored: when y is x, the
-    // lanes it shares with the previous vector are then read as inputs, not as outputs already written.
+    // The last vector overlaps the one before it and only its fresh lanes are stored: when y is x, the lanes it
+    // shares with the previous vector already hold outputs, so what the operator makes of them is dropped.
+    // (Computing the last vector first instead keeps it live across the loop, which cost log-sigmoid 7%.)
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Vectorized<TOperator, TWidth, TVector>(ref float x, ref float y, int n)
         where TOperator : IUnaryOperator
         where TWidth : IVectorWidth<TVector>
         where TVector : struct
     {
-        nuint step = (nuint)TWidth.Count;
-        nuint last = (nuint)n - step;
-        TVector end = TWidth.Invoke<TOperator>(TWidth.Load(ref x, last));
-        for (nuint i = 0; i < last; i += step) TWidth.Store(TWidth.Invoke<TOperator>(TWidth.Load(ref x, i)), ref y, i);
-        TWidth.Store(end, ref y, last);
+        nuint count = (nuint)n, step = (nuint)TWidth.Count;
+        nuint i = 0;
+        for (; i + step <= count; i += step) TWidth.Store(TWidth.Invoke<TOperator>(TWidth.Load(ref x, i)), ref y, i);
+        if (i < count)
+        {
+            nuint last = count - step;
+            var fresh = TWidth.LanesFrom((int)(i - last));
+            TWidth.Store(TWidth.Select(fresh, TWidth.Invoke<TOperator>(TWidth.Load(ref x, last)), TWidth.Load(ref y, last)), ref y, last);
+        }
     }
 
     [Conditional("DEBUG")]
