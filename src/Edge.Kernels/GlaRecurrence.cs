@@ -58,84 +58,39 @@ public static class GlaRecurrence
         {
             ref float s = ref Unsafe.Add(ref s0, (nint)i * cols);
             float a = decay[i], ki = k[i], qi = q[i];
-            if (path >= SimdPath.V512 && cols >= Vector512<float>.Count) Row512(ref s, ref vr, ref or, cols, a, ki, qi);
-            else if (path >= SimdPath.V256 && cols >= Vector256<float>.Count) Row256(ref s, ref vr, ref or, cols, a, ki, qi);
-            else if (path >= SimdPath.V128 && cols >= Vector128<float>.Count) Row128(ref s, ref vr, ref or, cols, a, ki, qi);
+            if (path >= SimdPath.V512 && cols >= Vector512<float>.Count) Row<Width512, Vector512<float>>(ref s, ref vr, ref or, cols, a, ki, qi);
+            else if (path >= SimdPath.V256 && cols >= Vector256<float>.Count) Row<Width256, Vector256<float>>(ref s, ref vr, ref or, cols, a, ki, qi);
+            else if (path >= SimdPath.V128 && cols >= Vector128<float>.Count) Row<Width128, Vector128<float>>(ref s, ref vr, ref or, cols, a, ki, qi);
             else RowScalar(ref s, ref vr, ref or, cols, a, ki, qi);
         }
     }
 
-    // The last vector of a row overlaps the previous one. Its already-updated lanes are masked out of both
-    // the state store (they keep the value just written) and the output sum (already counted).
+    // The last vector of a row overlaps the previous one. The state and the output are updated in place, so an
+    // overlapping re-write would apply the update twice: the already-updated lanes are masked out of both the
+    // state store (they keep the value just written) and the output sum (already counted).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Row512(ref float s, ref float v, ref float o, int cols, float a, float k, float q)
+    private static void Row<TWidth, TVector>(ref float s, ref float v, ref float o, int cols, float a, float k, float q)
+        where TWidth : IVectorWidth<TVector>
+        where TVector : struct
     {
-        const int n = 16;
-        var av = Vector512.Create(a); var kv = Vector512.Create(k); var qv = Vector512.Create(q);
-        int j = 0;
-        for (; j + n <= cols; j += n)
+        nuint n = (nuint)cols, step = (nuint)TWidth.Count;
+        var av = TWidth.Broadcast(a); var kv = TWidth.Broadcast(k); var qv = TWidth.Broadcast(q);
+        nuint j = 0;
+        for (; j + step <= n; j += step)
         {
-            var sn = Vector512.FusedMultiplyAdd(av, Vector512.LoadUnsafe(ref s, (nuint)j), kv * Vector512.LoadUnsafe(ref v, (nuint)j));
-            sn.StoreUnsafe(ref s, (nuint)j);
-            Vector512.FusedMultiplyAdd(qv, sn, Vector512.LoadUnsafe(ref o, (nuint)j)).StoreUnsafe(ref o, (nuint)j);
+            var sn = TWidth.FusedMultiplyAdd(av, TWidth.Load(ref s, j), TWidth.Multiply(kv, TWidth.Load(ref v, j)));
+            TWidth.Store(sn, ref s, j);
+            TWidth.Store(TWidth.FusedMultiplyAdd(qv, sn, TWidth.Load(ref o, j)), ref o, j);
         }
-        if (j < cols)
+        if (j < n)
         {
-            int start = cols - n;
-            var fresh = Vector512.GreaterThanOrEqual(Vector512<int>.Indices, Vector512.Create(j - start)).AsSingle();
-            var old = Vector512.LoadUnsafe(ref s, (nuint)start);
-            var sn = Vector512.FusedMultiplyAdd(av, old, kv * Vector512.LoadUnsafe(ref v, (nuint)start));
-            Vector512.ConditionalSelect(fresh, sn, old).StoreUnsafe(ref s, (nuint)start);
-            var add = Vector512.ConditionalSelect(fresh, qv * sn, default);
-            (Vector512.LoadUnsafe(ref o, (nuint)start) + add).StoreUnsafe(ref o, (nuint)start);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Row256(ref float s, ref float v, ref float o, int cols, float a, float k, float q)
-    {
-        const int n = 8;
-        var av = Vector256.Create(a); var kv = Vector256.Create(k); var qv = Vector256.Create(q);
-        int j = 0;
-        for (; j + n <= cols; j += n)
-        {
-            var sn = Vector256.FusedMultiplyAdd(av, Vector256.LoadUnsafe(ref s, (nuint)j), kv * Vector256.LoadUnsafe(ref v, (nuint)j));
-            sn.StoreUnsafe(ref s, (nuint)j);
-            Vector256.FusedMultiplyAdd(qv, sn, Vector256.LoadUnsafe(ref o, (nuint)j)).StoreUnsafe(ref o, (nuint)j);
-        }
-        if (j < cols)
-        {
-            int start = cols - n;
-            var fresh = Vector256.GreaterThanOrEqual(Vector256<int>.Indices, Vector256.Create(j - start)).AsSingle();
-            var old = Vector256.LoadUnsafe(ref s, (nuint)start);
-            var sn = Vector256.FusedMultiplyAdd(av, old, kv * Vector256.LoadUnsafe(ref v, (nuint)start));
-            Vector256.ConditionalSelect(fresh, sn, old).StoreUnsafe(ref s, (nuint)start);
-            var add = Vector256.ConditionalSelect(fresh, qv * sn, default);
-            (Vector256.LoadUnsafe(ref o, (nuint)start) + add).StoreUnsafe(ref o, (nuint)start);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Row128(ref float s, ref float v, ref float o, int cols, float a, float k, float q)
-    {
-        const int n = 4;
-        var av = Vector128.Create(a); var kv = Vector128.Create(k); var qv = Vector128.Create(q);
-        int j = 0;
-        for (; j + n <= cols; j += n)
-        {
-            var sn = Vector128.FusedMultiplyAdd(av, Vector128.LoadUnsafe(ref s, (nuint)j), kv * Vector128.LoadUnsafe(ref v, (nuint)j));
-            sn.StoreUnsafe(ref s, (nuint)j);
-            Vector128.FusedMultiplyAdd(qv, sn, Vector128.LoadUnsafe(ref o, (nuint)j)).StoreUnsafe(ref o, (nuint)j);
-        }
-        if (j < cols)
-        {
-            int start = cols - n;
-            var fresh = Vector128.GreaterThanOrEqual(Vector128<int>.Indices, Vector128.Create(j - start)).AsSingle();
-            var old = Vector128.LoadUnsafe(ref s, (nuint)start);
-            var sn = Vector128.FusedMultiplyAdd(av, old, kv * Vector128.LoadUnsafe(ref v, (nuint)start));
-            Vector128.ConditionalSelect(fresh, sn, old).StoreUnsafe(ref s, (nuint)start);
-            var add = Vector128.ConditionalSelect(fresh, qv * sn, default);
-            (Vector128.LoadUnsafe(ref o, (nuint)start) + add).StoreUnsafe(ref o, (nuint)start);
+            nuint start = n - step;
+            var fresh = TWidth.LanesFrom((int)(j - start));
+            var old = TWidth.Load(ref s, start);
+            var sn = TWidth.FusedMultiplyAdd(av, old, TWidth.Multiply(kv, TWidth.Load(ref v, start)));
+            TWidth.Store(TWidth.Select(fresh, sn, old), ref s, start);
+            var add = TWidth.Select(fresh, TWidth.Multiply(qv, sn), default);
+            TWidth.Store(TWidth.Add(TWidth.Load(ref o, start), add), ref o, start);
         }
     }
 

@@ -71,33 +71,29 @@ public static class MatVec
         ref float xr = ref MemoryMarshal.GetReference(x);
         ref float yr = ref MemoryMarshal.GetReference(y);
 
-        int r = 0;
-        if (path >= SimdPath.V512 && cols >= Vector512<float>.Count)
-        {
-            for (; r + 4 <= rows; r += 4)
-            {
-                Dot4x512(ref Unsafe.Add(ref w0, (nint)r * cols), cols, ref xr, out float a, out float b, out float c, out float d);
-                Store4(ref yr, r, a, b, c, d, accumulate);
-            }
-            for (; r < rows; r++) Store1(ref yr, r, Dot512(ref Unsafe.Add(ref w0, (nint)r * cols), ref xr, cols), accumulate);
-        }
-        else if (path >= SimdPath.V256 && cols >= Vector256<float>.Count)
-        {
-            for (; r + 4 <= rows; r += 4)
-            {
-                Dot4x256(ref Unsafe.Add(ref w0, (nint)r * cols), cols, ref xr, out float a, out float b, out float c, out float d);
-                Store4(ref yr, r, a, b, c, d, accumulate);
-            }
-            for (; r < rows; r++) Store1(ref yr, r, Dot256(ref Unsafe.Add(ref w0, (nint)r * cols), ref xr, cols), accumulate);
-        }
-        else if (path >= SimdPath.V128 && cols >= Vector128<float>.Count)
-        {
-            for (; r < rows; r++) Store1(ref yr, r, Dot128(ref Unsafe.Add(ref w0, (nint)r * cols), ref xr, cols), accumulate);
-        }
+        if (path >= SimdPath.V512 && cols >= Vector512<float>.Count) Rows<Width512, Vector512<float>>(ref w0, ref xr, ref yr, rows, cols, accumulate);
+        else if (path >= SimdPath.V256 && cols >= Vector256<float>.Count) Rows<Width256, Vector256<float>>(ref w0, ref xr, ref yr, rows, cols, accumulate);
+        else if (path >= SimdPath.V128 && cols >= Vector128<float>.Count) Rows<Width128, Vector128<float>>(ref w0, ref xr, ref yr, rows, cols, accumulate);
         else
         {
-            for (; r < rows; r++) Store1(ref yr, r, DotScalar(ref Unsafe.Add(ref w0, (nint)r * cols), ref xr, cols), accumulate);
+            for (int r = 0; r < rows; r++) Store1(ref yr, r, DotScalar(ref Unsafe.Add(ref w0, (nint)r * cols), ref xr, cols), accumulate);
         }
+    }
+
+    // The row-block shape: four rows per pass share each load of x, the last rows go one at a time. Every row's
+    // sum is formed the same way in both, so a row's result does not depend on which block it fell in.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Rows<TWidth, TVector>(ref float w0, ref float x, ref float y, int rows, int cols, bool accumulate)
+        where TWidth : IVectorWidth<TVector>
+        where TVector : struct
+    {
+        int r = 0;
+        for (; r + 4 <= rows; r += 4)
+        {
+            Dot4<TWidth, TVector>(ref Unsafe.Add(ref w0, (nint)r * cols), cols, ref x, out float a, out float b, out float c, out float d);
+            Store4(ref y, r, a, b, c, d, accumulate);
+        }
+        for (; r < rows; r++) Store1(ref y, r, Dot<TWidth, TVector>(ref Unsafe.Add(ref w0, (nint)r * cols), ref x, cols), accumulate);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -121,116 +117,53 @@ public static class MatVec
         if (accumulate) Unsafe.Add(ref y, r) += v; else Unsafe.Add(ref y, r) = v;
     }
 
-    // The last vector of a row overlaps the previous one; the lanes already counted are masked out,
-    // so no scalar tail loop is needed.
+    // A masked reduction: the last vector of a row overlaps the previous one and the lanes already counted are
+    // masked out of x (an overlapping re-read would count them twice), so no scalar tail loop is needed.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Dot4x512(ref float w, int cols, ref float x, out float a, out float b, out float c, out float d)
+    private static void Dot4<TWidth, TVector>(ref float w, int cols, ref float x, out float a, out float b, out float c, out float d)
+        where TWidth : IVectorWidth<TVector>
+        where TVector : struct
     {
-        const int n = 16;
-        Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default;
+        nuint n = (nuint)cols, step = (nuint)TWidth.Count;
+        TVector s0 = default, s1 = default, s2 = default, s3 = default;
         ref float w1 = ref Unsafe.Add(ref w, cols), w2 = ref Unsafe.Add(ref w, 2 * cols), w3 = ref Unsafe.Add(ref w, 3 * cols);
-        int i = 0;
-        for (; i + n <= cols; i += n)
+        nuint i = 0;
+        for (; i + step <= n; i += step)
         {
-            var xv = Vector512.LoadUnsafe(ref x, (nuint)i);
-            s0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)i), xv, s0);
-            s1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w1, (nuint)i), xv, s1);
-            s2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w2, (nuint)i), xv, s2);
-            s3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w3, (nuint)i), xv, s3);
+            var xv = TWidth.Load(ref x, i);
+            s0 = TWidth.FusedMultiplyAdd(TWidth.Load(ref w, i), xv, s0);
+            s1 = TWidth.FusedMultiplyAdd(TWidth.Load(ref w1, i), xv, s1);
+            s2 = TWidth.FusedMultiplyAdd(TWidth.Load(ref w2, i), xv, s2);
+            s3 = TWidth.FusedMultiplyAdd(TWidth.Load(ref w3, i), xv, s3);
         }
-        if (i < cols)
+        if (i < n)
         {
-            int start = cols - n;
-            var mask = Vector512.GreaterThanOrEqual(Vector512<int>.Indices, Vector512.Create(i - start)).AsSingle();
-            var xv = Vector512.ConditionalSelect(mask, Vector512.LoadUnsafe(ref x, (nuint)start), default);
-            s0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)start), xv, s0);
-            s1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w1, (nuint)start), xv, s1);
-            s2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w2, (nuint)start), xv, s2);
-            s3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w3, (nuint)start), xv, s3);
+            nuint start = n - step;
+            var xv = TWidth.Select(TWidth.LanesFrom((int)(i - start)), TWidth.Load(ref x, start), default);
+            s0 = TWidth.FusedMultiplyAdd(TWidth.Load(ref w, start), xv, s0);
+            s1 = TWidth.FusedMultiplyAdd(TWidth.Load(ref w1, start), xv, s1);
+            s2 = TWidth.FusedMultiplyAdd(TWidth.Load(ref w2, start), xv, s2);
+            s3 = TWidth.FusedMultiplyAdd(TWidth.Load(ref w3, start), xv, s3);
         }
-        a = Vector512.Sum(s0); b = Vector512.Sum(s1); c = Vector512.Sum(s2); d = Vector512.Sum(s3);
+        a = TWidth.Sum(s0); b = TWidth.Sum(s1); c = TWidth.Sum(s2); d = TWidth.Sum(s3);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Dot4x256(ref float w, int cols, ref float x, out float a, out float b, out float c, out float d)
+    private static float Dot<TWidth, TVector>(ref float w, ref float x, int cols)
+        where TWidth : IVectorWidth<TVector>
+        where TVector : struct
     {
-        const int n = 8;
-        Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default;
-        ref float w1 = ref Unsafe.Add(ref w, cols), w2 = ref Unsafe.Add(ref w, 2 * cols), w3 = ref Unsafe.Add(ref w, 3 * cols);
-        int i = 0;
-        for (; i + n <= cols; i += n)
+        nuint n = (nuint)cols, step = (nuint)TWidth.Count;
+        TVector s = default;
+        nuint i = 0;
+        for (; i + step <= n; i += step) s = TWidth.FusedMultiplyAdd(TWidth.Load(ref w, i), TWidth.Load(ref x, i), s);
+        if (i < n)
         {
-            var xv = Vector256.LoadUnsafe(ref x, (nuint)i);
-            s0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref w, (nuint)i), xv, s0);
-            s1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref w1, (nuint)i), xv, s1);
-            s2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref w2, (nuint)i), xv, s2);
-            s3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref w3, (nuint)i), xv, s3);
+            nuint start = n - step;
+            var xv = TWidth.Select(TWidth.LanesFrom((int)(i - start)), TWidth.Load(ref x, start), default);
+            s = TWidth.FusedMultiplyAdd(TWidth.Load(ref w, start), xv, s);
         }
-        if (i < cols)
-        {
-            int start = cols - n;
-            var mask = Vector256.GreaterThanOrEqual(Vector256<int>.Indices, Vector256.Create(i - start)).AsSingle();
-            var xv = Vector256.ConditionalSelect(mask, Vector256.LoadUnsafe(ref x, (nuint)start), default);
-            s0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref w, (nuint)start), xv, s0);
-            s1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref w1, (nuint)start), xv, s1);
-            s2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref w2, (nuint)start), xv, s2);
-            s3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref w3, (nuint)start), xv, s3);
-        }
-        a = Vector256.Sum(s0); b = Vector256.Sum(s1); c = Vector256.Sum(s2); d = Vector256.Sum(s3);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Dot512(ref float w, ref float x, int cols)
-    {
-        const int n = 16;
-        Vector512<float> s = default;
-        int i = 0;
-        for (; i + n <= cols; i += n)
-            s = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)i), Vector512.LoadUnsafe(ref x, (nuint)i), s);
-        if (i < cols)
-        {
-            int start = cols - n;
-            var mask = Vector512.GreaterThanOrEqual(Vector512<int>.Indices, Vector512.Create(i - start)).AsSingle();
-            var xv = Vector512.ConditionalSelect(mask, Vector512.LoadUnsafe(ref x, (nuint)start), default);
-            s = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)start), xv, s);
-        }
-        return Vector512.Sum(s);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Dot256(ref float w, ref float x, int cols)
-    {
-        const int n = 8;
-        Vector256<float> s = default;
-        int i = 0;
-        for (; i + n <= cols; i += n)
-            s = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref w, (nuint)i), Vector256.LoadUnsafe(ref x, (nuint)i), s);
-        if (i < cols)
-        {
-            int start = cols - n;
-            var mask = Vector256.GreaterThanOrEqual(Vector256<int>.Indices, Vector256.Create(i - start)).AsSingle();
-            var xv = Vector256.ConditionalSelect(mask, Vector256.LoadUnsafe(ref x, (nuint)start), default);
-            s = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref w, (nuint)start), xv, s);
-        }
-        return Vector256.Sum(s);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Dot128(ref float w, ref float x, int cols)
-    {
-        const int n = 4;
-        Vector128<float> s = default;
-        int i = 0;
-        for (; i + n <= cols; i += n)
-            s = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref w, (nuint)i), Vector128.LoadUnsafe(ref x, (nuint)i), s);
-        if (i < cols)
-        {
-            int start = cols - n;
-            var mask = Vector128.GreaterThanOrEqual(Vector128<int>.Indices, Vector128.Create(i - start)).AsSingle();
-            var xv = Vector128.ConditionalSelect(mask, Vector128.LoadUnsafe(ref x, (nuint)start), default);
-            s = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref w, (nuint)start), xv, s);
-        }
-        return Vector128.Sum(s);
+        return TWidth.Sum(s);
     }
 
     private static float DotScalar(ref float w, ref float x, int cols)

@@ -113,9 +113,9 @@ public sealed class PackedMatrix
             }
             switch (_lanes)
             {
-                case 16: Panel512(ref pp, ref xr, Cols, dest, accumulate); break;
-                case 8: Panel256(ref pp, ref xr, Cols, dest, accumulate); break;
-                default: Panel128(ref pp, ref xr, Cols, dest, accumulate); break;
+                case 16: Panel<Width512, Vector512<float>>(ref pp, ref xr, Cols, dest, accumulate); break;
+                case 8: Panel<Width256, Vector256<float>>(ref pp, ref xr, Cols, dest, accumulate); break;
+                default: Panel<Width128, Vector128<float>>(ref pp, ref xr, Cols, dest, accumulate); break;
             }
             if (panel >= fullPanels) tail[..(Rows - row0)].CopyTo(y[row0..]);
         }
@@ -125,144 +125,56 @@ public sealed class PackedMatrix
         }
     }
 
+    // One panel: four vectors of rows, the columns stored one after another (4 · Count floats each).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Panel512(ref float p, ref float x, int cols, Span<float> y, bool accumulate)
+    private static void Panel<TWidth, TVector>(ref float p, ref float x, int cols, Span<float> y, bool accumulate)
+        where TWidth : IVectorWidth<TVector>
+        where TVector : struct
     {
         // Columns go in blocks of 16, each summed in two interleaved chains (even, odd) and then added to
         // the totals: every running sum is at most 8 terms long before it joins the next level, which keeps
         // the rounding near that of a pairwise sum (a single serial sum per row over 1024 columns is not).
-        Vector512<float> t0 = default, t1 = default, t2 = default, t3 = default;
+        nuint n = (nuint)TWidth.Count;
+        nint column = 4 * TWidth.Count;
+        TVector t0 = default, t1 = default, t2 = default, t3 = default;
         ref float yr = ref MemoryMarshal.GetReference(y);
         if (accumulate)
         {
-            t0 = Vector512.LoadUnsafe(ref yr); t1 = Vector512.LoadUnsafe(ref yr, 16);
-            t2 = Vector512.LoadUnsafe(ref yr, 32); t3 = Vector512.LoadUnsafe(ref yr, 48);
+            t0 = TWidth.Load(ref yr, 0); t1 = TWidth.Load(ref yr, n);
+            t2 = TWidth.Load(ref yr, 2 * n); t3 = TWidth.Load(ref yr, 3 * n);
         }
         for (int start = 0; start < cols; start += 16)
         {
             int end = Math.Min(cols, start + 16);
-            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
-            Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default;
+            TVector a0 = default, a1 = default, a2 = default, a3 = default;
+            TVector b0 = default, b1 = default, b2 = default, b3 = default;
             int c = start;
             for (; c + 1 < end; c += 2)
             {
-                var xa = Vector512.Create(Unsafe.Add(ref x, c));
-                var xb = Vector512.Create(Unsafe.Add(ref x, c + 1));
-                ref float pa = ref Unsafe.Add(ref p, (nint)c * 64);
-                a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pa), xa, a0);
-                a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pa, 16), xa, a1);
-                a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pa, 32), xa, a2);
-                a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pa, 48), xa, a3);
-                b0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pa, 64), xb, b0);
-                b1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pa, 80), xb, b1);
-                b2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pa, 96), xb, b2);
-                b3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pa, 112), xb, b3);
+                var xa = TWidth.Broadcast(Unsafe.Add(ref x, c));
+                var xb = TWidth.Broadcast(Unsafe.Add(ref x, c + 1));
+                ref float pa = ref Unsafe.Add(ref p, c * column);
+                a0 = TWidth.FusedMultiplyAdd(TWidth.Load(ref pa, 0), xa, a0);
+                a1 = TWidth.FusedMultiplyAdd(TWidth.Load(ref pa, n), xa, a1);
+                a2 = TWidth.FusedMultiplyAdd(TWidth.Load(ref pa, 2 * n), xa, a2);
+                a3 = TWidth.FusedMultiplyAdd(TWidth.Load(ref pa, 3 * n), xa, a3);
+                b0 = TWidth.FusedMultiplyAdd(TWidth.Load(ref pa, 4 * n), xb, b0);
+                b1 = TWidth.FusedMultiplyAdd(TWidth.Load(ref pa, 5 * n), xb, b1);
+                b2 = TWidth.FusedMultiplyAdd(TWidth.Load(ref pa, 6 * n), xb, b2);
+                b3 = TWidth.FusedMultiplyAdd(TWidth.Load(ref pa, 7 * n), xb, b3);
             }
             if (c < end)
             {
-                var xa = Vector512.Create(Unsafe.Add(ref x, c));
-                ref float pa = ref Unsafe.Add(ref p, (nint)c * 64);
-                a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pa), xa, a0);
-                a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pa, 16), xa, a1);
-                a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pa, 32), xa, a2);
-                a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pa, 48), xa, a3);
+                var xa = TWidth.Broadcast(Unsafe.Add(ref x, c));
+                ref float pa = ref Unsafe.Add(ref p, c * column);
+                a0 = TWidth.FusedMultiplyAdd(TWidth.Load(ref pa, 0), xa, a0);
+                a1 = TWidth.FusedMultiplyAdd(TWidth.Load(ref pa, n), xa, a1);
+                a2 = TWidth.FusedMultiplyAdd(TWidth.Load(ref pa, 2 * n), xa, a2);
+                a3 = TWidth.FusedMultiplyAdd(TWidth.Load(ref pa, 3 * n), xa, a3);
             }
-            t0 += a0 + b0; t1 += a1 + b1; t2 += a2 + b2; t3 += a3 + b3;
+            t0 = TWidth.Add(t0, TWidth.Add(a0, b0)); t1 = TWidth.Add(t1, TWidth.Add(a1, b1));
+            t2 = TWidth.Add(t2, TWidth.Add(a2, b2)); t3 = TWidth.Add(t3, TWidth.Add(a3, b3));
         }
-        t0.StoreUnsafe(ref yr); t1.StoreUnsafe(ref yr, 16); t2.StoreUnsafe(ref yr, 32); t3.StoreUnsafe(ref yr, 48);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Panel256(ref float p, ref float x, int cols, Span<float> y, bool accumulate)
-    {
-        // Columns go in blocks of 16, each summed in two interleaved chains (even, odd) and then added to
-        // the totals: every running sum is at most 8 terms long before it joins the next level, which keeps
-        // the rounding near that of a pairwise sum (a single serial sum per row over 1024 columns is not).
-        Vector256<float> t0 = default, t1 = default, t2 = default, t3 = default;
-        ref float yr = ref MemoryMarshal.GetReference(y);
-        if (accumulate)
-        {
-            t0 = Vector256.LoadUnsafe(ref yr); t1 = Vector256.LoadUnsafe(ref yr, 8);
-            t2 = Vector256.LoadUnsafe(ref yr, 16); t3 = Vector256.LoadUnsafe(ref yr, 24);
-        }
-        for (int start = 0; start < cols; start += 16)
-        {
-            int end = Math.Min(cols, start + 16);
-            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
-            Vector256<float> b0 = default, b1 = default, b2 = default, b3 = default;
-            int c = start;
-            for (; c + 1 < end; c += 2)
-            {
-                var xa = Vector256.Create(Unsafe.Add(ref x, c));
-                var xb = Vector256.Create(Unsafe.Add(ref x, c + 1));
-                ref float pa = ref Unsafe.Add(ref p, (nint)c * 32);
-                a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pa), xa, a0);
-                a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pa, 8), xa, a1);
-                a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pa, 16), xa, a2);
-                a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pa, 24), xa, a3);
-                b0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pa, 32), xb, b0);
-                b1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pa, 40), xb, b1);
-                b2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pa, 48), xb, b2);
-                b3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pa, 56), xb, b3);
-            }
-            if (c < end)
-            {
-                var xa = Vector256.Create(Unsafe.Add(ref x, c));
-                ref float pa = ref Unsafe.Add(ref p, (nint)c * 32);
-                a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pa), xa, a0);
-                a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pa, 8), xa, a1);
-                a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pa, 16), xa, a2);
-                a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pa, 24), xa, a3);
-            }
-            t0 += a0 + b0; t1 += a1 + b1; t2 += a2 + b2; t3 += a3 + b3;
-        }
-        t0.StoreUnsafe(ref yr); t1.StoreUnsafe(ref yr, 8); t2.StoreUnsafe(ref yr, 16); t3.StoreUnsafe(ref yr, 24);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Panel128(ref float p, ref float x, int cols, Span<float> y, bool accumulate)
-    {
-        // Columns go in blocks of 16, each summed in two interleaved chains (even, odd) and then added to
-        // the totals: every running sum is at most 8 terms long before it joins the next level, which keeps
-        // the rounding near that of a pairwise sum (a single serial sum per row over 1024 columns is not).
-        Vector128<float> t0 = default, t1 = default, t2 = default, t3 = default;
-        ref float yr = ref MemoryMarshal.GetReference(y);
-        if (accumulate)
-        {
-            t0 = Vector128.LoadUnsafe(ref yr); t1 = Vector128.LoadUnsafe(ref yr, 4);
-            t2 = Vector128.LoadUnsafe(ref yr, 8); t3 = Vector128.LoadUnsafe(ref yr, 12);
-        }
-        for (int start = 0; start < cols; start += 16)
-        {
-            int end = Math.Min(cols, start + 16);
-            Vector128<float> a0 = default, a1 = default, a2 = default, a3 = default;
-            Vector128<float> b0 = default, b1 = default, b2 = default, b3 = default;
-            int c = start;
-            for (; c + 1 < end; c += 2)
-            {
-                var xa = Vector128.Create(Unsafe.Add(ref x, c));
-                var xb = Vector128.Create(Unsafe.Add(ref x, c + 1));
-                ref float pa = ref Unsafe.Add(ref p, (nint)c * 16);
-                a0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref pa), xa, a0);
-                a1 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref pa, 4), xa, a1);
-                a2 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref pa, 8), xa, a2);
-                a3 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref pa, 12), xa, a3);
-                b0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref pa, 16), xb, b0);
-                b1 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref pa, 20), xb, b1);
-                b2 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref pa, 24), xb, b2);
-                b3 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref pa, 28), xb, b3);
-            }
-            if (c < end)
-            {
-                var xa = Vector128.Create(Unsafe.Add(ref x, c));
-                ref float pa = ref Unsafe.Add(ref p, (nint)c * 16);
-                a0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref pa), xa, a0);
-                a1 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref pa, 4), xa, a1);
-                a2 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref pa, 8), xa, a2);
-                a3 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref pa, 12), xa, a3);
-            }
-            t0 += a0 + b0; t1 += a1 + b1; t2 += a2 + b2; t3 += a3 + b3;
-        }
-        t0.StoreUnsafe(ref yr); t1.StoreUnsafe(ref yr, 4); t2.StoreUnsafe(ref yr, 8); t3.StoreUnsafe(ref yr, 12);
+        TWidth.Store(t0, ref yr, 0); TWidth.Store(t1, ref yr, n); TWidth.Store(t2, ref yr, 2 * n); TWidth.Store(t3, ref yr, 3 * n);
     }
 }

@@ -10,8 +10,9 @@ namespace Edge.Kernels;
 /// <c>ring[c] ← [ring[c][1:], x[c]]</c> (oldest first, newest last), then <c>x[c] ← Σ_j ring[c][j]·weight[c][j]</c>.
 /// Ring and weights are channel-major <c>[C, taps]</c>. With four taps a vector holds whole channels
 /// (4 per Vector512): the shift is a lane permute and the tap sums are done for a vector's worth of
-/// channels at once; other tap counts and the last channels run a scalar loop. Every path sums the four
-/// taps as <c>(p0 + p1) + (p2 + p3)</c>, so with four taps all paths give identical results.
+/// channels at once, the last channels in an overlapping, masked block; other tap counts (and fewer than four
+/// channels) run a scalar loop. Every path sums the four taps as <c>(p0 + p1) + (p2 + p3)</c>, so with four
+/// taps all paths give identical results.
 /// </summary>
 public static class ShortConvolution
 {
@@ -50,19 +51,15 @@ public static class ShortConvolution
         ref float r = ref MemoryMarshal.GetReference(ring);
         ref float w = ref MemoryMarshal.GetReference(weight);
         ref float xr = ref MemoryMarshal.GetReference(x);
-        int done = 0;
-        if (taps == 4)
-        {
-            if (path >= SimdPath.V512) done = Taps4x512(ref r, ref w, ref xr, channels);
-            else if (path >= SimdPath.V256) done = Taps4x256(ref r, ref w, ref xr, channels);
-            else if (path >= SimdPath.V128) done = Taps4x128(ref r, ref w, ref xr, channels);
-        }
-        if (done < channels) Scalar(ref r, ref w, ref xr, done, channels, taps);
+        if (taps == 4 && path >= SimdPath.V512 && channels >= Vector512<float>.Count) FourTaps<Width512, Vector512<float>>(ref r, ref w, ref xr, channels);
+        else if (taps == 4 && path >= SimdPath.V256 && channels >= Vector256<float>.Count) FourTaps<Width256, Vector256<float>>(ref r, ref w, ref xr, channels);
+        else if (taps == 4 && path >= SimdPath.V128 && channels >= Vector128<float>.Count) FourTaps<Width128, Vector128<float>>(ref r, ref w, ref xr, channels);
+        else Scalar(ref r, ref w, ref xr, channels, taps);
     }
 
-    private static void Scalar(ref float r, ref float w, ref float x, int from, int channels, int taps)
+    private static void Scalar(ref float r, ref float w, ref float x, int channels, int taps)
     {
-        for (int c = from; c < channels; c++)
+        for (int c = 0; c < channels; c++)
         {
             ref float rc = ref Unsafe.Add(ref r, (nint)c * taps);
             ref float wc = ref Unsafe.Add(ref w, (nint)c * taps);
@@ -84,146 +81,109 @@ public static class ShortConvolution
         }
     }
 
-    // Sixteen channels per iteration: four ring vectors of four channels each. Shift: lane i takes lane
-    // i + 1, except the newest lane of each channel (4k + 3), which takes x. Sum: two swap-and-add rounds
-    // leave each channel's total in all four of its lanes; lane 4k + m is then taken from vector m (that is
-    // channel 4m + k) and one permute puts channel i at lane i. Returns the channels done.
+    // A vector's worth of channels per block (Count of them): four ring vectors of Count / 4 channels each.
+    // Shift: lane i takes lane i + 1, except the newest lane of each channel (4k + 3), which takes x. Sum: two
+    // swap-and-add rounds leave each channel's total in all four of its lanes; lane 4k + m is then taken from
+    // ring vector m and one permute puts channel i at lane i. The last block overlaps the one before it; the ring
+    // and x are both updated in place, so the channels it shares keep their stored values (masked), as a second
+    // shift would push their rings on by one more input.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Taps4x512(ref float r, ref float w, ref float x, int channels)
+    private static void FourTaps<TWidth, TVector>(ref float r, ref float w, ref float x, int channels)
+        where TWidth : IVectorWidth<TVector>
+        where TVector : struct
     {
-        var shift = Vector512.Create(1, 2, 3, 3, 5, 6, 7, 7, 9, 10, 11, 11, 13, 14, 15, 15);
-        var newest = Vector512.Equals(Vector512<int>.Indices & Vector512.Create(3), Vector512.Create(3)).AsSingle();
-        var x0 = Vector512.Create(0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3);
-        var x1 = x0 + Vector512.Create(4);
-        var x2 = x0 + Vector512.Create(8);
-        var x3 = x0 + Vector512.Create(12);
-        var pairs = Vector512.Create(1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14);
-        var halves = Vector512.Create(2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13);
-        var lane = Vector512<int>.Indices & Vector512.Create(3);
-        var from0 = Vector512.Equals(lane, Vector512<int>.Zero).AsSingle();
-        var from1 = Vector512.Equals(lane, Vector512.Create(1)).AsSingle();
-        var from2 = Vector512.Equals(lane, Vector512.Create(2)).AsSingle();
-        var order = Vector512.Create(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+        var shift = FourTapLanes<TWidth, TVector>.Shift;
+        var newest = FourTapLanes<TWidth, TVector>.Newest;
+        var x0 = FourTapLanes<TWidth, TVector>.X0;
+        var x1 = FourTapLanes<TWidth, TVector>.X1;
+        var x2 = FourTapLanes<TWidth, TVector>.X2;
+        var x3 = FourTapLanes<TWidth, TVector>.X3;
+        var pairs = FourTapLanes<TWidth, TVector>.Pairs;
+        var halves = FourTapLanes<TWidth, TVector>.Halves;
+        var from0 = FourTapLanes<TWidth, TVector>.From0;
+        var from1 = FourTapLanes<TWidth, TVector>.From1;
+        var from2 = FourTapLanes<TWidth, TVector>.From2;
+        var order = FourTapLanes<TWidth, TVector>.Order;
+        int count = TWidth.Count;
         int c = 0;
-        for (; c + 16 <= channels; c += 16)
+        for (; c + count <= channels; c += count)
+            Block<TWidth, TVector>(ref r, ref w, ref x, c, 0, shift, newest, x0, x1, x2, x3, pairs, halves, from0, from1, from2, order);
+        if (c < channels)
         {
-            ref float rc = ref Unsafe.Add(ref r, (nint)c * 4);
-            ref float wc = ref Unsafe.Add(ref w, (nint)c * 4);
-            var xv = Vector512.LoadUnsafe(ref x, (nuint)c);
-            var s0 = Sum4(Shift(ref rc, 0, xv, x0, shift, newest) * Vector512.LoadUnsafe(ref wc), pairs, halves);
-            var s1 = Sum4(Shift(ref rc, 16, xv, x1, shift, newest) * Vector512.LoadUnsafe(ref wc, 16), pairs, halves);
-            var s2 = Sum4(Shift(ref rc, 32, xv, x2, shift, newest) * Vector512.LoadUnsafe(ref wc, 32), pairs, halves);
-            var s3 = Sum4(Shift(ref rc, 48, xv, x3, shift, newest) * Vector512.LoadUnsafe(ref wc, 48), pairs, halves);
-            var mixed = Vector512.ConditionalSelect(from0, s0,
-                Vector512.ConditionalSelect(from1, s1, Vector512.ConditionalSelect(from2, s2, s3)));
-            Vector512.Shuffle(mixed, order).StoreUnsafe(ref x, (nuint)c);
+            int start = channels - count;
+            Block<TWidth, TVector>(ref r, ref w, ref x, start, c - start, shift, newest, x0, x1, x2, x3, pairs, halves, from0, from1, from2, order);
         }
-        return c;
     }
 
+    // One block from channel c; its first `skip` channels are already done and keep their ring and output.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Shift(ref float ring, nuint offset, Vector512<float> x, Vector512<int> xIndex, Vector512<int> shift, Vector512<float> newest)
+    private static void Block<TWidth, TVector>(ref float r, ref float w, ref float x, int c, int skip,
+        TVector shift, TVector newest, TVector x0, TVector x1, TVector x2, TVector x3,
+        TVector pairs, TVector halves, TVector from0, TVector from1, TVector from2, TVector order)
+        where TWidth : IVectorWidth<TVector>
+        where TVector : struct
     {
-        var shifted = Vector512.ConditionalSelect(newest, Vector512.Shuffle(x, xIndex), Vector512.Shuffle(Vector512.LoadUnsafe(ref ring, offset), shift));
-        shifted.StoreUnsafe(ref ring, offset);
+        nuint n = (nuint)TWidth.Count;
+        int perVector = TWidth.Count / 4;
+        ref float rc = ref Unsafe.Add(ref r, (nint)c * 4);
+        ref float wc = ref Unsafe.Add(ref w, (nint)c * 4);
+        var xv = TWidth.Load(ref x, (nuint)c);
+        var s0 = Sum4<TWidth, TVector>(TWidth.Multiply(Shift<TWidth, TVector>(ref rc, 0, xv, x0, shift, newest, skip), TWidth.Load(ref wc, 0)), pairs, halves);
+        var s1 = Sum4<TWidth, TVector>(TWidth.Multiply(Shift<TWidth, TVector>(ref rc, n, xv, x1, shift, newest, skip - perVector), TWidth.Load(ref wc, n)), pairs, halves);
+        var s2 = Sum4<TWidth, TVector>(TWidth.Multiply(Shift<TWidth, TVector>(ref rc, 2 * n, xv, x2, shift, newest, skip - 2 * perVector), TWidth.Load(ref wc, 2 * n)), pairs, halves);
+        var s3 = Sum4<TWidth, TVector>(TWidth.Multiply(Shift<TWidth, TVector>(ref rc, 3 * n, xv, x3, shift, newest, skip - 3 * perVector), TWidth.Load(ref wc, 3 * n)), pairs, halves);
+        var mixed = TWidth.Select(from0, s0, TWidth.Select(from1, s1, TWidth.Select(from2, s2, s3)));
+        // With one channel per ring vector (Vector128) the lanes are already in channel order.
+        var y = TWidth.Count > 4 ? TWidth.Shuffle(mixed, order) : mixed;
+        if (skip > 0) y = TWidth.Select(TWidth.LanesFrom(skip), y, xv);
+        TWidth.Store(y, ref x, (nuint)c);
+    }
+
+    // Shifts one ring vector; `skip` counts its leading channels that are already done (none when ≤ 0).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector Shift<TWidth, TVector>(ref float ring, nuint offset, TVector x, TVector xIndex, TVector shift, TVector newest, int skip)
+        where TWidth : IVectorWidth<TVector>
+        where TVector : struct
+    {
+        var old = TWidth.Load(ref ring, offset);
+        var shifted = TWidth.Select(newest, TWidth.Shuffle(x, xIndex), TWidth.Shuffle(old, shift));
+        TWidth.Store(skip > 0 ? TWidth.Select(TWidth.LanesFrom(4 * skip), shifted, old) : shifted, ref ring, offset);
         return shifted;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Sum4(Vector512<float> p, Vector512<int> pairs, Vector512<int> halves)
+    private static TVector Sum4<TWidth, TVector>(TVector p, TVector pairs, TVector halves)
+        where TWidth : IVectorWidth<TVector>
+        where TVector : struct
     {
-        p += Vector512.Shuffle(p, pairs);
-        return p + Vector512.Shuffle(p, halves);
+        p = TWidth.Add(p, TWidth.Shuffle(p, pairs));
+        return TWidth.Add(p, TWidth.Shuffle(p, halves));
     }
 
-    // Eight channels per iteration: four ring vectors of two channels each (as Taps4x512).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Taps4x256(ref float r, ref float w, ref float x, int channels)
+    // The lane constants of the four-tap blocks for one width, built once from its lane count.
+    private static class FourTapLanes<TWidth, TVector>
+        where TWidth : IVectorWidth<TVector>
+        where TVector : struct
     {
-        var shift = Vector256.Create(1, 2, 3, 3, 5, 6, 7, 7);
-        var newest = Vector256.Equals(Vector256<int>.Indices & Vector256.Create(3), Vector256.Create(3)).AsSingle();
-        var x0 = Vector256.Create(0, 0, 0, 0, 0, 0, 0, 1);
-        var x1 = x0 + Vector256.Create(2);
-        var x2 = x0 + Vector256.Create(4);
-        var x3 = x0 + Vector256.Create(6);
-        var pairs = Vector256.Create(1, 0, 3, 2, 5, 4, 7, 6);
-        var halves = Vector256.Create(2, 3, 0, 1, 6, 7, 4, 5);
-        var lane = Vector256<int>.Indices & Vector256.Create(3);
-        var from0 = Vector256.Equals(lane, Vector256<int>.Zero).AsSingle();
-        var from1 = Vector256.Equals(lane, Vector256.Create(1)).AsSingle();
-        var from2 = Vector256.Equals(lane, Vector256.Create(2)).AsSingle();
-        var order = Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7);
-        int c = 0;
-        for (; c + 8 <= channels; c += 8)
+        private static readonly int PerVector = TWidth.Count / 4;
+        public static readonly TVector Shift = Lanes(i => (i & 3) == 3 ? i : i + 1);
+        public static readonly TVector Newest = Lanes(i => (i & 3) == 3 ? -1 : 0);
+        public static readonly TVector X0 = Lanes(i => i >> 2);
+        public static readonly TVector X1 = Lanes(i => PerVector + (i >> 2));
+        public static readonly TVector X2 = Lanes(i => 2 * PerVector + (i >> 2));
+        public static readonly TVector X3 = Lanes(i => 3 * PerVector + (i >> 2));
+        public static readonly TVector Pairs = Lanes(i => i ^ 1);
+        public static readonly TVector Halves = Lanes(i => i ^ 2);
+        public static readonly TVector From0 = Lanes(i => (i & 3) == 0 ? -1 : 0);
+        public static readonly TVector From1 = Lanes(i => (i & 3) == 1 ? -1 : 0);
+        public static readonly TVector From2 = Lanes(i => (i & 3) == 2 ? -1 : 0);
+        public static readonly TVector Order = Lanes(i => 4 * (i % PerVector) + i / PerVector);
+
+        private static TVector Lanes(Func<int, int> lane)
         {
-            ref float rc = ref Unsafe.Add(ref r, (nint)c * 4);
-            ref float wc = ref Unsafe.Add(ref w, (nint)c * 4);
-            var xv = Vector256.LoadUnsafe(ref x, (nuint)c);
-            var s0 = Sum4(Shift(ref rc, 0, xv, x0, shift, newest) * Vector256.LoadUnsafe(ref wc), pairs, halves);
-            var s1 = Sum4(Shift(ref rc, 8, xv, x1, shift, newest) * Vector256.LoadUnsafe(ref wc, 8), pairs, halves);
-            var s2 = Sum4(Shift(ref rc, 16, xv, x2, shift, newest) * Vector256.LoadUnsafe(ref wc, 16), pairs, halves);
-            var s3 = Sum4(Shift(ref rc, 24, xv, x3, shift, newest) * Vector256.LoadUnsafe(ref wc, 24), pairs, halves);
-            var mixed = Vector256.ConditionalSelect(from0, s0,
-                Vector256.ConditionalSelect(from1, s1, Vector256.ConditionalSelect(from2, s2, s3)));
-            Vector256.Shuffle(mixed, order).StoreUnsafe(ref x, (nuint)c);
+            var values = new int[TWidth.Count];
+            for (int i = 0; i < values.Length; i++) values[i] = lane(i);
+            return TWidth.FromInt32(values);
         }
-        return c;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Shift(ref float ring, nuint offset, Vector256<float> x, Vector256<int> xIndex, Vector256<int> shift, Vector256<float> newest)
-    {
-        var shifted = Vector256.ConditionalSelect(newest, Vector256.Shuffle(x, xIndex), Vector256.Shuffle(Vector256.LoadUnsafe(ref ring, offset), shift));
-        shifted.StoreUnsafe(ref ring, offset);
-        return shifted;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Sum4(Vector256<float> p, Vector256<int> pairs, Vector256<int> halves)
-    {
-        p += Vector256.Shuffle(p, pairs);
-        return p + Vector256.Shuffle(p, halves);
-    }
-
-    // Four channels per iteration, one per vector; the selected lanes are already in channel order.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Taps4x128(ref float r, ref float w, ref float x, int channels)
-    {
-        var shift = Vector128.Create(1, 2, 3, 3);
-        var newest = Vector128.Equals(Vector128<int>.Indices, Vector128.Create(3)).AsSingle();
-        var pairs = Vector128.Create(1, 0, 3, 2);
-        var halves = Vector128.Create(2, 3, 0, 1);
-        var from0 = Vector128.Equals(Vector128<int>.Indices, Vector128<int>.Zero).AsSingle();
-        var from1 = Vector128.Equals(Vector128<int>.Indices, Vector128.Create(1)).AsSingle();
-        var from2 = Vector128.Equals(Vector128<int>.Indices, Vector128.Create(2)).AsSingle();
-        int c = 0;
-        for (; c + 4 <= channels; c += 4)
-        {
-            ref float rc = ref Unsafe.Add(ref r, (nint)c * 4);
-            ref float wc = ref Unsafe.Add(ref w, (nint)c * 4);
-            var xv = Vector128.LoadUnsafe(ref x, (nuint)c);
-            var s0 = Sum4(Shift(ref rc, 0, xv, Vector128.Create(0), shift, newest) * Vector128.LoadUnsafe(ref wc), pairs, halves);
-            var s1 = Sum4(Shift(ref rc, 4, xv, Vector128.Create(1), shift, newest) * Vector128.LoadUnsafe(ref wc, 4), pairs, halves);
-            var s2 = Sum4(Shift(ref rc, 8, xv, Vector128.Create(2), shift, newest) * Vector128.LoadUnsafe(ref wc, 8), pairs, halves);
-            var s3 = Sum4(Shift(ref rc, 12, xv, Vector128.Create(3), shift, newest) * Vector128.LoadUnsafe(ref wc, 12), pairs, halves);
-            Vector128.ConditionalSelect(from0, s0, Vector128.ConditionalSelect(from1, s1, Vector128.ConditionalSelect(from2, s2, s3)))
-                .StoreUnsafe(ref x, (nuint)c);
-        }
-        return c;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Shift(ref float ring, nuint offset, Vector128<float> x, Vector128<int> xIndex, Vector128<int> shift, Vector128<float> newest)
-    {
-        var shifted = Vector128.ConditionalSelect(newest, Vector128.Shuffle(x, xIndex), Vector128.Shuffle(Vector128.LoadUnsafe(ref ring, offset), shift));
-        shifted.StoreUnsafe(ref ring, offset);
-        return shifted;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Sum4(Vector128<float> p, Vector128<int> pairs, Vector128<int> halves)
-    {
-        p += Vector128.Shuffle(p, pairs);
-        return p + Vector128.Shuffle(p, halves);
     }
 }

@@ -28,6 +28,7 @@ public sealed class GlaOnnxTests(ITestOutputHelper log)
 
     [Theory]
     [MemberData(nameof(Goldens))]
+    [Trait("Category", "Golden")]
     public void Onnx_and_cpu_agree_on_the_golden_runs(string package, string folder, string? voice)
     {
         var golden = Golden.Load(package, folder, voice);

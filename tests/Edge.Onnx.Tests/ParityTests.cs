@@ -39,6 +39,7 @@ public sealed class ParityTests
 
     [Theory]
     [MemberData(nameof(Packages))]
+    [Trait("Category", "Golden")]
     public void Onnx_and_cpu_agree_and_match_the_golden_run(string package)
     {
         Assert.True(Golden.Exists(package), $"{package} has step.onnx but no golden/ run to check it against");

@@ -33,6 +33,7 @@ public sealed class AarenGoldenTests(ITestOutputHelper log)
 
     [Theory]
     [MemberData(nameof(Packages))]
+    [Trait("Category", "Golden")]
     public void Serial_run_reproduces_the_golden_outputs_and_final_state(string package)
     {
         if (package.Length == 0) return;
@@ -48,6 +49,7 @@ public sealed class AarenGoldenTests(ITestOutputHelper log)
 
     [Theory]
     [MemberData(nameof(Packages))]
+    [Trait("Category", "Golden")]
     public void Chunked_run_with_state_files_reproduces_the_golden_outputs(string package)
     {
         if (package.Length == 0) return;

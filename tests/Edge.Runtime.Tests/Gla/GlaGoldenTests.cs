@@ -24,6 +24,7 @@ public class GlaGoldenTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Goldens))]
+    [Trait("Category", "Golden")]
     public void Teacher_forced_run_reproduces_golden_logits_and_final_state(string package, string golden, string? voice, double tolerance)
     {
         using var model = EdgeModel.Load(package);

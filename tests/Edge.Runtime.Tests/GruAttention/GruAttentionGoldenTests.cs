@@ -18,6 +18,7 @@ public class GruAttentionGoldenTests
 
     [Theory]
     [MemberData(nameof(Packages))]
+    [Trait("Category", "Golden")]
     public void Golden_outputs_and_final_state_are_reproduced_to_1e5_serially_and_in_chunks(string package)
     {
         string dir = Path.Combine(RepoPaths.Root, package);
