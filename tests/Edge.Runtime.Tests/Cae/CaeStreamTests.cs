@@ -100,21 +100,7 @@ public class CaeStreamTests
             var spec = CaeSpec.Random(21, 5, 64, hop, [16, 32], [5, 5], [4, 4], 4, 25f, true);
             using var pkg = spec.Write();
             using var model = EdgeModel.Load(pkg.Folder);
-            using var stream = model.CreateStream();
-            var x = new float[5];
-            var y = new float[2];
-            long stateBytes = model.State.Bytes;
-            for (int i = 0; i < 2000; i++) stream.Step(x, y);   // warm up the JIT
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 20_000; i++)
-            {
-                x[i % 5] = i * 0.001f;
-                stream.Step(x, y);
-            }
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            Assert.Equal(0, allocated);
-            Assert.Equal(stateBytes, model.State.Bytes);
-            Assert.Equal(stateBytes / 4, stream.Snapshot().ToFloat32().Length);
+            StepAllocation.AssertNone(model);
         }
     }
 

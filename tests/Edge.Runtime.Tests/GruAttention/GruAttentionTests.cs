@@ -104,21 +104,7 @@ public class GruAttentionTests
             var spec = GruAttentionSpec.Random(21, 4, 32, 2, 8, 3, w, true);
             using var pkg = spec.Write();
             using var model = EdgeModel.Load(pkg.Folder);
-            using var stream = model.CreateStream();
-            var x = new float[4];
-            var y = new float[3];
-            long stateBytes = model.State.Bytes;
-            for (int i = 0; i < 2000; i++) stream.Step(x, y);   // warm up the JIT
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 20_000; i++)
-            {
-                x[i % 4] = i * 0.001f;
-                stream.Step(x, y);
-            }
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            Assert.Equal(0, allocated);
-            Assert.Equal(stateBytes, model.State.Bytes);
-            Assert.Equal(stateBytes / 4, stream.Snapshot().ToFloat32().Length);
+            StepAllocation.AssertNone(model);
         }
     }
 
