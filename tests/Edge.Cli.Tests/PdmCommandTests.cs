@@ -146,4 +146,21 @@ public sealed class PdmCommandTests : IDisposable
         Assert.Equal(2, r.ExitCode);
         Assert.Equal($"edge: error [InvalidState]: {state}: checksum does not match its contents. The file is corrupt; use another copy or start the run again.", Assert.Single(r.ErrorLines));
     }
+
+    [Fact]
+    public void Json_lines_print_exactly_the_keys_docs_cli_md_lists()
+    {
+        string doc = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "cli.md"));
+        var documented = Edge.Cli.Tests.Docs.MarkdownText.JsonKeys(Edge.Cli.Tests.Docs.MarkdownText.Section(doc, "edge pdm"));
+        // A rejected reading too, so every event kind is printed.
+        string csv = Edited(60, l =>
+        {
+            l[30] = l[30].Replace(l[30].Split(',')[3], "", StringComparison.Ordinal);
+            return l;
+        });
+        var events = JsonLines(CliRunner.Run("pdm", "--csv", csv, "--json").Stdout);
+        Assert.Equal(["alert", "end_of_life", "rejected", "summary"], events.Select(e => e.GetProperty("event").GetString()).Distinct().Order());
+        var printed = events.SelectMany(e => e.EnumerateObject().Select(p => p.Name)).ToHashSet();
+        Assert.Equal(documented.Order(), printed.Order());
+    }
 }
