@@ -18,8 +18,8 @@ public sealed record UnitResult(string Unit, long Samples, long Rejected, long A
 /// <summary>Replays one aging run's CSV through a fresh pipeline; the sample's core, also run by the tests.</summary>
 public static class UnitReplay
 {
-    /// <summary>Replays <paramref name="csv"/> as fast as possible; <paramref name="onAlert"/> sees every flagged reading and every rejected one.</summary>
-    public static UnitResult Run(MaintenanceModels models, string csv, Action<MaintenanceStep>? onAlert = null)
+    /// <summary>Replays <paramref name="csv"/> as fast as possible; <paramref name="onStep"/> sees the pipeline's answer to every reading.</summary>
+    public static UnitResult Run(MaintenanceModels models, string csv, Action<MaintenanceStep>? onStep = null)
     {
         using var source = LaserRunCsv.Open(csv);
         var frames = new LaserFrameReader(source);
@@ -30,7 +30,7 @@ public static class UnitReplay
             var step = pipeline.Step(reading);
             if (step.IsFirstDetection) rulAtFirst = step.RulHours;
             if (step.RulHours is { } r) lastRul = r;
-            if (step.IsAlert || step.IsEndOfLife || step.Kind == MaintenanceStepKind.Rejected) onAlert?.Invoke(step);
+            onStep?.Invoke(step);
         }
         return new UnitResult(Path.GetFileNameWithoutExtension(csv), pipeline.Samples, pipeline.Rejected, pipeline.Alerts,
             Hours(pipeline.DetectedAt), rulAtFirst, Hours(pipeline.EndOfLifeAt), lastRul);
