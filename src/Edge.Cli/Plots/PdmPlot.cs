@@ -40,6 +40,11 @@ internal static class PdmPlot
         predicted.LegendText = "predictor's forecast of it";
         Marks(signal, s);
         signal.Title(title);
+        // A dropout reads 0 (rel_bias −1) and would squash the slow rise into a flat line; such readings go off the axis, and the label says so.
+        double low = s.Signal.Count > 0 ? s.Signal.Min() : 0;
+        bool clipped = low < -0.1;
+        if (clipped) signal.Axes.SetLimitsY(-0.1, Math.Max(0.05, s.Signal.Max()) * 1.05);
+        if (clipped) measured.LegendText = "rel_bias (measured; dropouts below -0.1 off the axis)";
         signal.YLabel("bias rise (fraction)");
         signal.ShowLegend(Alignment.UpperLeft);
 
