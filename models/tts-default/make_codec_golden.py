@@ -6,7 +6,8 @@ committed codec folder (codec/codec.safetensors), for the C# codec's golden test
 Files: clip.wav (16 kHz mono 16-bit), features.npy [T, n_mels] (float64 log-mel), codes.npy [T] (int64),
 margins.npy [T] (float64: (d2 - d1) / |d1|, the relative gap between the two nearest codebook distances, so a test
 knows which frames are near-ties), decoded.npy [T * hop] (float32: decode() of codes.npy, look-ahead and
-iterations as codec.json says).
+iterations as codec.json says), decoded-l1-i2.npy [30 * hop] (decode() of the first 30 codes with look-ahead 1 and
+2 iterations).
 
 The reference is given the folder's own float32 tensors (the filterbank too, instead of recomputing it in
 float64), so it and the C# codec compute from identical numbers."""
@@ -53,7 +54,8 @@ def main():
     with tempfile.TemporaryDirectory() as work:
         raw = os.path.join(work, "raw.wav")
         subprocess.run(["espeak-ng", "-v", "en-us", "-w", raw, SENTENCE], check=True)
-        subprocess.run(["sox", "-V1", raw, "-r", str(codec.SAMPLE_RATE), "-c", "1", "-b", "16", wav], check=True)
+        # -D: no dither, so the clip is the same on every run
+        subprocess.run(["sox", "-V1", "-D", raw, "-r", str(codec.SAMPLE_RATE), "-c", "1", "-b", "16", wav], check=True)
     x = codec.read_wav(wav)
     f = codec.features(x)
     d = (f * f).sum(1)[:, None] - 2 * f @ cb.T + (cb * cb).sum(1)[None, :]
@@ -66,6 +68,8 @@ def main():
     np.save(os.path.join(OUT, "codes.npy"), codes.astype(np.int64))
     np.save(os.path.join(OUT, "margins.npy"), margins)
     np.save(os.path.join(OUT, "decoded.npy"), y.astype(np.float32))
+    # Another look-ahead and iteration count over the first 30 frames, so the loop structure is checked too.
+    np.save(os.path.join(OUT, "decoded-l1-i2.npy"), codec.decode(codes[:30], cb, inv, 1, 2).astype(np.float32))
     print(f"{len(x)} samples, {len(codes)} frames, {len(set(codes.tolist()))} distinct codes, "
           f"smallest margin {margins.min():.2e}, decoded peak {np.abs(y).max():.3f}")
 

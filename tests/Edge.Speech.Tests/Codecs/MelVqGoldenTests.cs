@@ -1,5 +1,7 @@
 using Edge.Formats.Npy;
+using Edge.Speech.Codecs;
 using Edge.Speech.Codecs.MelVq;
+using Edge.TestSupport;
 using Xunit.Abstractions;
 
 namespace Edge.Speech.Tests.Codecs;
@@ -68,6 +70,25 @@ public sealed class MelVqGoldenTests(ITestOutputHelper output)
         output.WriteLine($"first {ExactFrames} frames: max abs difference {worst:E2} (peak {peak:F3})");
         Assert.True(peak > 0.05, $"the first {ExactFrames} frames should hold speech (peak {peak})");
         Assert.True(worst < 1e-5, $"the first {ExactFrames} decoded frames differ from the reference by {worst:E2}");
+    }
+
+    [Fact]
+    public void Another_lookahead_and_iteration_count_match_the_reference()
+    {
+        using var folder = new TempFolder();
+        foreach (string f in Directory.GetFiles(MelVqGolden.CodecFolder)) File.Copy(f, folder.File(Path.GetFileName(f)));
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(folder.File("codec.json")))!.AsObject();
+        json["lookahead"] = 1;
+        json["iterations"] = 2;
+        File.WriteAllText(folder.File("codec.json"), json.ToJsonString());
+        var reference = NpyFile.Read(MelVqGolden.File("decoded-l1-i2.npy")).Data;
+        using var decoder = SpeechCodecs.LoadFolder(folder.Path).CreateDecoder();
+        float[] audio = MelVqGolden.Decode(decoder, MelVqGolden.Codes.AsSpan(0, 30));
+        Assert.Equal(reference.Length, audio.Length);
+        double worst = 0;
+        for (int i = 0; i < ExactFrames * 320; i++) worst = Math.Max(worst, Math.Abs(audio[i] - reference[i]));
+        output.WriteLine($"look-ahead 1, 2 iterations, first {ExactFrames} frames: max abs difference {worst:E2}");
+        Assert.True(worst < 1e-5, $"look-ahead 1, 2 iterations: the first {ExactFrames} frames differ from the reference by {worst:E2}");
     }
 
     [Fact]

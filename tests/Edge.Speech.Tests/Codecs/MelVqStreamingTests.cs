@@ -1,4 +1,5 @@
 using Edge.Speech.Codecs.MelVq;
+using Edge.TestSupport;
 
 namespace Edge.Speech.Tests.Codecs;
 
@@ -49,6 +50,41 @@ public sealed class MelVqStreamingTests
         Assert.InRange(rest, 0, decoder.MaxFinishSamples);
         Assert.Equal((long)codes.Length * hop, written + rest);
         Assert.Equal(lookahead * hop + HalfWindow, rest);   // the latency: L hops and half a window
+    }
+
+    [Theory]
+    [InlineData(0, 8)]
+    [InlineData(1, 0)]
+    [InlineData(5, 2)]
+    public void Other_lookaheads_keep_the_contract(int lookahead, int iterations)
+    {
+        using var folder = new TempFolder();
+        foreach (string f in Directory.GetFiles(MelVqGolden.CodecFolder)) File.Copy(f, folder.File(Path.GetFileName(f)));
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(folder.File("codec.json")))!.AsObject();
+        json["lookahead"] = lookahead;
+        json["iterations"] = iterations;
+        File.WriteAllText(folder.File("codec.json"), json.ToJsonString());
+        var codec = Edge.Speech.Codecs.SpeechCodecs.LoadFolder(folder.Path);
+        Assert.Equal(lookahead, codec.LookaheadFrames);
+        using var decoder = codec.CreateDecoder();
+        var buffer = new float[Math.Max(decoder.MaxSamplesPerPush, decoder.MaxFinishSamples)];
+        int[] codes = MelVqGolden.Codes;
+        int hop = codec.SamplesPerFrame;
+        long written = 0;
+        var audio = new List<float>();
+        for (int m = 0; m < codes.Length; m++)
+        {
+            int n = decoder.Push(codes.AsSpan(m, 1), buffer);
+            audio.AddRange(buffer.AsSpan(0, n));
+            written += n;
+            Assert.Equal(Math.Max(0, (m - lookahead + 1) * hop - HalfWindow), written);
+        }
+        int rest = decoder.Finish(buffer);
+        audio.AddRange(buffer.AsSpan(0, rest));
+        Assert.Equal(codes.Length * hop, audio.Count);
+        Assert.Equal(lookahead * hop + HalfWindow, rest);
+        Assert.True(audio.Max(Math.Abs) > 0.1, "the clip's codes should decode to speech");
+        Assert.All(audio, v => Assert.True(float.IsFinite(v)));
     }
 
     [Fact]
