@@ -118,6 +118,21 @@ public sealed class MelVqStreamingTests
     }
 
     [Fact]
+    public void Decoders_of_one_codec_run_on_different_threads_as_alone()
+    {
+        int[] codes = MelVqGolden.Codes;
+        using var alone = MelVqGolden.Codec.CreateDecoder();
+        float[] expected = MelVqGolden.Decode(alone, codes);
+        var results = new float[4][];
+        Parallel.For(0, 4, i =>
+        {
+            using var d = MelVqGolden.Codec.CreateDecoder();
+            results[i] = MelVqGolden.Decode(d, codes);
+        });
+        Assert.All(results, r => Assert.Equal(expected, r));
+    }
+
+    [Fact]
     public void Decoding_allocates_nothing_per_frame()
     {
         using var decoder = MelVqGolden.Codec.CreateDecoder();

@@ -108,6 +108,26 @@ public sealed class OnnxCodecTests(ITestOutputHelper output)
         Assert.Equal(0, allocated);
     }
 
+    [Fact]
+    public void A_zipped_voice_package_loads_its_graph_from_memory()
+    {
+        using var work = new TempFolder();
+        string modelJson = """{"format": "edge-model", "version": 1, "family": "gla-tts", "config": {}, "codec": "codec"}""";
+        string zip = work.File("voice.zip");
+        var builder = new ZipBuilder()
+            .Add("model.json", System.Text.Encoding.UTF8.GetBytes(modelJson))
+            .Add("weights.safetensors", Edge.Formats.Safetensors.SafetensorsWriter.ToBytes([new("w", [1], new float[1])], null));
+        foreach (string f in new[] { "codec.json", "decoder.onnx" }) builder.Add("codec/" + f, File.ReadAllBytes(Path.Combine(Fixture, f)));
+        builder.Write(zip);
+        var codec = SpeechCodecs.Load(Edge.Packages.ModelPackage.Open(zip));
+        int[] codes = RandomCodes(21, 2, 64, 8);
+        using var decoder = codec.CreateDecoder();
+        float[] streamed = MelVqGolden.Decode(decoder, codes, 2);
+        float[] whole = Whole(codes, 2, 21);
+        Assert.Equal(whole.Length, streamed.Length);
+        for (int i = 0; i < whole.Length; i++) Assert.True(Math.Abs(whole[i] - streamed[i]) < 1e-5, $"sample {i}: {streamed[i]} against {whole[i]}");
+    }
+
     private static TempFolder Copy(Action<JsonObject> edit, string graph = "decoder.onnx")
     {
         var folder = new TempFolder();

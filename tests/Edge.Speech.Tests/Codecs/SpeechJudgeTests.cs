@@ -21,4 +21,12 @@ public sealed class SpeechJudgeTests
         PcmWav.Write(work.File("reversed.wav"), reversed, 16000);
         Assert.NotEqual(sentence, judge.Recognize(work.File("reversed.wav")));
     }
+
+    [Fact]
+    public void A_missing_program_fails_the_test_with_what_to_install()
+    {
+        var e = Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => ExternalProgram.Require("sox", "edge-no-such-recognizer"));
+        Assert.Contains("edge-no-such-recognizer not found on PATH", e.Message);
+        Assert.Contains("apt-get install espeak-ng pocketsphinx pocketsphinx-en-us sox", e.Message);
+    }
 }
