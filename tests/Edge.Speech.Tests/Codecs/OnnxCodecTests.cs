@@ -128,6 +128,21 @@ public sealed class OnnxCodecTests(ITestOutputHelper output)
         for (int i = 0; i < whole.Length; i++) Assert.True(Math.Abs(whole[i] - streamed[i]) < 1e-5, $"sample {i}: {streamed[i]} against {whole[i]}");
     }
 
+    [Fact]
+    public void A_graph_returning_the_wrong_length_fails_its_first_decode_in_one_line()
+    {
+        using var folder = Copy(_ => { }, "wrong-length.onnx");
+        var codec = SpeechCodecs.LoadFolder(folder.Path);
+        using var decoder = codec.CreateDecoder();
+        var buffer = new float[decoder.MaxFinishSamples];
+        decoder.Push([1, 2], buffer);
+        var e = Assert.Throws<EdgeException>(() => decoder.Finish(buffer));
+        Assert.Equal(EdgeErrorCode.NativeError, e.Code);
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.Contains("wrong-length.onnx", e.Message);
+        Assert.Contains("1 frames into 320 samples", e.Message);
+    }
+
     private static TempFolder Copy(Action<JsonObject> edit, string graph = "decoder.onnx")
     {
         var folder = new TempFolder();

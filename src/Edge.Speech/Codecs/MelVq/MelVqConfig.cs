@@ -24,7 +24,6 @@ internal sealed record MelVqConfig(int SampleRate, int FftSize, int Hop, int Mel
         int mels = json.Int("n_mels", 1, nFft / 2 + 1);
         double fMax = json.Number("f_max", 1.0, rate / 2.0);
         double floor = json.Number("log_floor", 1e-30, 1.0);
-        Fail.If(floor <= 0, EdgeErrorCode.InvalidPackage, $"{json.Where}: 'log_floor' must be above 0.");
         int k = json.Int("codebook_size", 1, 1 << 16);
         int lookahead = json.Int("lookahead", 0, 32);
         int iterations = json.Int("iterations", 0, 256);

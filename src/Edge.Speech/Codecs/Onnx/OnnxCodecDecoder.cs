@@ -130,7 +130,7 @@ internal sealed class OnnxCodecDecoder : ICodecDecoder
         catch (OnnxRuntimeException e)
         {
             throw new EdgeException(EdgeErrorCode.NativeError,
-                $"{_codec.GraphName}: ONNX Runtime failed decoding {frames} frames into {frames * _c.Hop} samples: {OnnxCodec.FirstLine(e.Message)}", e);
+                $"{_codec.GraphName}: ONNX Runtime failed decoding {frames} frames into {frames * _c.Hop} samples ({frames} x hop {_c.Hop}, as codec.json says the graph returns): {OnnxCodec.FirstLine(e.Message)}", e);
         }
         return w;
     }
