@@ -78,16 +78,15 @@ public sealed class SpeechSynthesizer : IDisposable
     public string? Voice { get; }
 
     /// <summary>
-    /// Opens a gla-tts package with its codec (its <c>codec/</c> folder, read by <paramref name="loadCodec"/>) and
-    /// makes a synthesizer that owns the model.
+    /// Opens a voice package (a gla-tts model whose model.json names its <c>codec</c> folder, read by
+    /// <see cref="SpeechCodecs.Load(ModelPackage)"/>) and makes a synthesizer that owns the model.
     /// </summary>
-    public static SpeechSynthesizer Load(string package, Func<ModelPackage, ISpeechCodec> loadCodec, SpeechSynthesizerOptions? options = null, EdgeModelOptions? modelOptions = null)
+    public static SpeechSynthesizer Load(string package, SpeechSynthesizerOptions? options = null, EdgeModelOptions? modelOptions = null)
     {
-        ArgumentNullException.ThrowIfNull(loadCodec);
         var model = EdgeModel.Load(package, modelOptions);
         try
         {
-            return new SpeechSynthesizer(model, loadCodec(model.Package), options, ownsModel: true);
+            return new SpeechSynthesizer(model, SpeechCodecs.Load(model.Package), options, ownsModel: true);
         }
         catch
         {

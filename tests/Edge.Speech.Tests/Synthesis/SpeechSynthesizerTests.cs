@@ -24,8 +24,8 @@ public class SpeechSynthesizerTests
         Assert.Equal(3, stream.Metrics.Sentences);
         Assert.Equal(whole.Length, stream.Metrics.Samples);
         Assert.Equal(whole.Length / 16000.0, stream.Metrics.AudioSeconds, 9);
-        // One frame per token; the decoder's Finish adds one hop per sentence.
-        Assert.True(stream.Metrics.Tokens >= whole.Length / OverlapAddCodec.Hop - 3);
+        // One frame per token; the decoder's Finish adds its look-ahead and window tail per sentence.
+        Assert.True(stream.Metrics.Tokens >= whole.Length / synth.Codec.SamplesPerFrame - 3 * (synth.Codec.LookaheadFrames + 2));
     }
 
     [Fact]
@@ -128,8 +128,9 @@ public class SpeechSynthesizerTests
         long samples = 0;
         int n;
         while ((n = stream.Read(buffer)) > 0) samples += n;
-        Assert.InRange(samples, 1, (56 + 1) * OverlapAddCodec.Hop);
-        Assert.Equal(stream.Metrics.SentencesAtStepLimit == 1, samples == (56 + 1) * OverlapAddCodec.Hop);
+        Assert.InRange(stream.Metrics.Tokens, 1, 56);
+        Assert.InRange(samples, 1, 56 * synth.Codec.SamplesPerFrame + synth.Codec.SamplesPerFrame * (synth.Codec.LookaheadFrames + 2));
+        Assert.Equal(stream.Metrics.SentencesAtStepLimit == 1, stream.Metrics.Tokens == 56);
     }
 
     [Fact]
