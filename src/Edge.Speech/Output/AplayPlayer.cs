@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using System.Runtime.Versioning;
 using Edge.Speech.Synthesis;
 
 namespace Edge.Speech.Output;
@@ -8,15 +7,15 @@ namespace Edge.Speech.Output;
 /// <summary>
 /// Plays audio as it arrives through ALSA's <c>aplay</c> (Debian: alsa-utils), fed raw 16-bit PCM over a pipe.
 /// Playing never stops a synthesis: when aplay is missing, cannot open a sound device or quits, <see cref="Problem"/>
-/// says so in one line and later writes are dropped.
+/// says so in one line and later writes are dropped. Linux's player; it runs wherever an aplay does.
 /// </summary>
-[SupportedOSPlatform("linux")]
 public sealed class AplayPlayer : IAudioSink, IDisposable
 {
     private readonly Process? _process;
     private readonly Stream? _pipe;
     private readonly Task<string>? _errors;
     private byte[] _bytes = new byte[8192];
+    private bool _disposed;
 
     /// <summary>Starts <c>aplay</c> for mono audio at <paramref name="sampleRate"/> samples per second (<paramref name="program"/>: which aplay to run).</summary>
     public AplayPlayer(int sampleRate, string program = "aplay")
@@ -82,7 +81,8 @@ public sealed class AplayPlayer : IAudioSink, IDisposable
     /// <summary>Closes the pipe and waits for aplay to play out what it holds.</summary>
     public void Dispose()
     {
-        if (_process is null) return;
+        if (_process is null || _disposed) return;
+        _disposed = true;
         try
         {
             _pipe?.Dispose();
@@ -100,7 +100,9 @@ public sealed class AplayPlayer : IAudioSink, IDisposable
     {
         _process!.WaitForExit(TimeSpan.FromSeconds(5));
         string said = _errors is not null && _errors.Wait(TimeSpan.FromSeconds(2)) ? _errors.Result : "";
-        string first = said.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? $"exit code {_process.ExitCode}";
+        // aplay's own line ("aplay: ... audio open error: ...") says more than the ALSA library's lines before it.
+        var lines = said.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        string first = lines.FirstOrDefault(l => l.StartsWith("aplay:", StringComparison.Ordinal)) ?? lines.FirstOrDefault() ?? $"exit code {_process.ExitCode}";
         Problem = $"aplay could not play the audio ({MessageText.Value(first, 160)})";
     }
 }
