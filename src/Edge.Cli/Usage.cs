@@ -3,7 +3,7 @@ namespace Edge.Cli;
 /// <summary>The help text (the command line is a contract: docs/cli.md documents it).</summary>
 internal static class Usage
 {
-    public const string Commands = "info, run, bench, forecast, demo";
+    public const string Commands = "info, run, bench, forecast, tts, demo";
 
     public const string Text = """
         edge: run recurrent models token by token with a fixed-size state.
@@ -38,6 +38,13 @@ internal static class Usage
         edge bench --gla-release [--steps N] [--json]
             gla-tts at release size (d 1024, 6+6 GLA blocks, 4096 codes, random weights made in memory):
             decoder tokens/s, real-time factor at 75 tokens/s, measured memory bandwidth and the roofline.
+
+        edge tts "TEXT" -o OUT.wav [--model PKG] [--voice F] [--seed N] [--rate HZ] [--play] [--json]
+        edge tts --text-file F -o OUT.wav …      COMMAND | edge tts - -o OUT.wav …
+            Speaks the text with a voice package (the embedded default without --model), streaming the
+            audio into the WAV (16-bit mono; --rate resamples) and, with --play, to aplay as it is made.
+            Text is lower-cased and split into sentences; spell out digits (twelve, not 12). --json prints
+            time_to_first_audio_ms, real_time_factor, tokens, audio_seconds, alloc_bytes_per_token.
 
         edge demo
             The embedded default models end to end: golden checks, state files, forecast error, speed.
