@@ -91,7 +91,8 @@ internal sealed class CodecJson
         }
     }
 
-    private bool Has(string key)
+    /// <summary>True when the key is present (and marks it as known).</summary>
+    public bool Has(string key)
     {
         _read.Add(key);
         return _root.TryGetProperty(key, out var v) && v.ValueKind != JsonValueKind.Null;

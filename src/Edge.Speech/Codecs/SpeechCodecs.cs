@@ -1,5 +1,6 @@
 using Edge.Packages;
 using Edge.Speech.Codecs.MelVq;
+using Edge.Speech.Codecs.Onnx;
 
 namespace Edge.Speech.Codecs;
 
@@ -13,6 +14,7 @@ public static class SpeechCodecs
     private static readonly (string Kind, Func<CodecFolder, CodecJson, ISpeechCodec> Load)[] Kinds =
     [
         ("mel-vq", MelVqCodec.Load),
+        ("onnx", OnnxCodec.Load),
     ];
 
     /// <summary>The codec kinds <see cref="Load(ModelPackage)"/> accepts.</summary>

@@ -19,13 +19,13 @@ internal static class MelVqGolden
     public static int[] Codes => NpyFile.Read(File("codes.npy")).Data.Select(v => (int)v).ToArray();
 
     /// <summary>Every frame pushed, then Finish: the whole utterance as a streaming caller would get it.</summary>
-    public static float[] Decode(ICodecDecoder decoder, ReadOnlySpan<int> codes)
+    public static float[] Decode(ICodecDecoder decoder, ReadOnlySpan<int> codes, int quantizers = 1)
     {
         var output = new List<float>();
         var buffer = new float[Math.Max(decoder.MaxSamplesPerPush, decoder.MaxFinishSamples)];
-        for (int t = 0; t < codes.Length; t++)
+        for (int t = 0; t < codes.Length / quantizers; t++)
         {
-            int n = decoder.Push(codes.Slice(t, 1), buffer);
+            int n = decoder.Push(codes.Slice(t * quantizers, quantizers), buffer);
             output.AddRange(buffer.AsSpan(0, n));
         }
         int f = decoder.Finish(buffer);
