@@ -28,12 +28,11 @@ internal static class TtsCommand
         if (output is not null) CheckWritable(output);
         int seed = (int)a.Long("--seed", 0, int.MinValue, int.MaxValue);
         int rate = (int)a.Long("--rate", 0, 8000, 192_000);
-        string? voice = a.Value("--voice");
-        if (voice is not null && !File.Exists(voice)) throw new UsageException($"tts: --voice '{MessageText.Value(voice, 200)}' does not exist; give a voice file (.safetensors), e.g. one of the package's voices/.");
-
-        var options = new SpeechSynthesizerOptions { Voice = voice };
-        string text = ReadText(a, stdin, options.MaxTextCharacters);
-        using var synth = SpeechSynthesizer.Load(a.Value("--model") ?? DefaultPackage(), options);
+        int limit = new SpeechSynthesizerOptions().MaxTextCharacters;
+        string text = ReadText(a, stdin, limit);
+        string package = a.Value("--model") ?? DefaultPackage();
+        string? voice = a.Value("--voice") is { } v ? Voice(v, package) : null;
+        using var synth = SpeechSynthesizer.Load(package, new SpeechSynthesizerOptions { Voice = voice });
         var prepared = synth.Prepare(text);   // every text problem is reported before a file is touched
 
         using var cancel = new CancellationTokenSource();
@@ -155,6 +154,18 @@ internal static class TtsCommand
         {
             throw new UsageException("tts: the default voice model is not embedded in this build of edge (models/tts-default/model.json was not there when it was built); give a voice package with --model PKG.");
         }
+    }
+
+    // A voice file, or the name of one of the package's voices (other, other.safetensors).
+    private static string Voice(string voice, string package)
+    {
+        if (File.Exists(voice)) return voice;
+        string folder = Path.Combine(package, "voices");
+        string named = Path.Combine(folder, voice.EndsWith(".safetensors", StringComparison.Ordinal) ? voice : voice + ".safetensors");
+        if (voice.IndexOfAny(['/', '\\']) < 0 && File.Exists(named)) return named;
+        string known = Directory.Exists(folder) ? string.Join(", ", Directory.GetFiles(folder, "*.safetensors").Select(Path.GetFileNameWithoutExtension).Order()) : "";
+        throw new UsageException($"tts: --voice '{MessageText.Value(voice, 200)}' does not exist; give a voice file (.safetensors)"
+            + (known.Length > 0 ? $" or one of the package's voices: {known}." : "."));
     }
 
     private static AplayPlayer? Player(int sampleRate, out string? problem)

@@ -59,6 +59,21 @@ public class TtsCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_voice_is_a_file_or_the_name_of_one_of_the_package_voices()
+    {
+        string byDefault = _tmp.File("default.wav"), byName = _tmp.File("name.wav"), byPath = _tmp.File("path.wav");
+        Assert.Equal(0, CliRunner.Run("tts", "whose voice is this?", "-o", byDefault, "--model", Tiny).ExitCode);
+        var j = Json(CliRunner.Run("tts", "whose voice is this?", "-o", byName, "--model", Tiny, "--voice", "other", "--json"));
+        Assert.Equal("other.safetensors", j.GetProperty("voice").GetString());
+        Assert.Equal(0, CliRunner.Run("tts", "whose voice is this?", "-o", byPath, "--model", Tiny, "--voice", Path.Combine(Tiny, "voices", "other.safetensors")).ExitCode);
+        Assert.Equal(File.ReadAllBytes(byPath), File.ReadAllBytes(byName));
+        Assert.NotEqual(File.ReadAllBytes(byDefault), File.ReadAllBytes(byName));
+        var r = CliRunner.Run("tts", "hello.", "-o", _tmp.File("x.wav"), "--model", Tiny, "--voice", "nobody");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("one of the package's voices: default, other.", r.Stderr);
+    }
+
+    [Fact]
     public void Rate_resamples_to_the_length_at_the_new_rate()
     {
         string plain = _tmp.File("16k.wav"), fast = _tmp.File("22k.wav");
