@@ -157,6 +157,29 @@ public class SpeechSynthesizerTests
     }
 
     [Fact]
+    public void A_zipped_package_speaks_as_its_folder_does_and_its_unpacked_voice_is_removed()
+    {
+        using var tmp = new TempFolder();
+        string zip = tmp.File("tiny.zip");
+        var builder = new ZipBuilder();
+        foreach (string f in Directory.GetFiles(TinyVoice.Package, "*", SearchOption.AllDirectories))
+            builder.Add(Path.GetRelativePath(TinyVoice.Package, f).Replace('\\', '/'), File.ReadAllBytes(f));
+        builder.Write(zip);
+
+        using var model = TinyVoice.Load();
+        using var synth = TinyVoice.Synthesizer(model);
+        var fromFolder = synth.SynthesizeToArray(Text, 6);
+        string? unpacked;
+        using (var zipped = SpeechSynthesizer.Load(zip, new SpeechSynthesizerOptions { MaxStepsPerSentence = 60 }))
+        {
+            unpacked = zipped.Voice;
+            Assert.True(File.Exists(unpacked));
+            Assert.Equal(fromFolder, zipped.SynthesizeToArray(Text, 6));
+        }
+        Assert.False(File.Exists(unpacked));
+    }
+
+    [Fact]
     public void A_codec_of_another_shape_is_refused_with_the_sizes()
     {
         using var model = TinyVoice.Load();
