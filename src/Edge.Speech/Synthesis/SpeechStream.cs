@@ -19,9 +19,10 @@ public sealed class SpeechStream : IDisposable
     private readonly SpeechGenerator _generator;
     private readonly ICodecDecoder _decoder;
     private readonly int[] _frame;
+    private readonly int _pauseSamples;
     private readonly Stopwatch _clock = new();
     private SpeechText? _speech;
-    private int _sentence, _seed, _atLimit;
+    private int _sentence, _seed, _atLimit, _pauseLeft;
     private bool _inSentence, _ended, _warm;
     private long _tokens, _samples, _countedTokens, _countedBytes;
     private TimeSpan _firstAudio, _elapsed;
@@ -47,6 +48,7 @@ public sealed class SpeechStream : IDisposable
             throw;
         }
         _frame = new int[_generator.Quantizers];
+        _pauseSamples = (int)Math.Round(owner.Options.SentencePause.TotalSeconds * owner.SampleRate);
         MaxChunkSamples = Math.Max(_decoder.MaxSamplesPerPush, _decoder.MaxFinishSamples);
     }
 
@@ -75,6 +77,7 @@ public sealed class SpeechStream : IDisposable
         _sentence = _atLimit = 0;
         _tokens = _samples = _countedTokens = _countedBytes = 0;
         _inSentence = _ended = false;
+        _pauseLeft = 0;
         _firstAudio = _elapsed = TimeSpan.Zero;
         _decoder.Reset();
     }
@@ -91,6 +94,13 @@ public sealed class SpeechStream : IDisposable
             Fail.With(EdgeErrorCode.InvalidArgument, $"speech: the audio buffer holds {audio.Length} samples; Read needs MaxChunkSamples ({MaxChunkSamples}).");
         while (!_ended)
         {
+            if (_pauseLeft > 0)
+            {
+                int silence = Math.Min(_pauseLeft, MaxChunkSamples);
+                audio[..silence].Clear();
+                _pauseLeft -= silence;
+                return Deliver(silence);
+            }
             if (!_inSentence)
             {
                 if (_sentence == _speech.Sentences.Count)
@@ -108,6 +118,7 @@ public sealed class SpeechStream : IDisposable
                 if (!_generator.StoppedAtEos) _atLimit++;
                 _inSentence = false;
                 _sentence++;
+                if (_sentence < _speech.Sentences.Count) _pauseLeft = _pauseSamples;
                 n = _decoder.Finish(audio);
             }
             if (n > 0) return Deliver(n);

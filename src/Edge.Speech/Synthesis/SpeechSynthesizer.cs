@@ -45,6 +45,8 @@ public sealed class SpeechSynthesizer : IDisposable
             $"speech: {model.Package.Path} has no tokenizer; a gla-tts package for speech names its tokenizer.json in model.json.");
         Fail.If(Options.MaxStepsPerSentence < 1, EdgeErrorCode.InvalidArgument, $"speech: MaxStepsPerSentence is {Options.MaxStepsPerSentence}; it must be at least 1.");
         Fail.If(Options.MaxStepsPerCharacter < 0, EdgeErrorCode.InvalidArgument, $"speech: MaxStepsPerCharacter is {Options.MaxStepsPerCharacter}; it must be 0 (off) or more.");
+        Fail.If(Options.SentencePause < TimeSpan.Zero || Options.SentencePause > TimeSpan.FromSeconds(10), EdgeErrorCode.InvalidArgument,
+            $"speech: SentencePause is {Options.SentencePause.TotalSeconds} s; it must be between 0 and 10 s.");
         Fail.If(Options.MaxTextCharacters < 1, EdgeErrorCode.InvalidArgument, $"speech: MaxTextCharacters is {Options.MaxTextCharacters}; it must be at least 1.");
         Model = model;
         Codec = codec;

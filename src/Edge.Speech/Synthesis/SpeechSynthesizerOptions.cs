@@ -24,6 +24,9 @@ public sealed record SpeechSynthesizerOptions
     /// </summary>
     public int MaxStepsPerCharacter { get; init; } = 12;
 
+    /// <summary>Silence put between two sentences (each sentence is generated on its own, so the model makes no pause across them).</summary>
+    public TimeSpan SentencePause { get; init; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Longest sentence given to the model at once; longer ones are cut at a comma or a space below it.</summary>
     public int MaxSentenceCharacters { get; init; } = 150;
 

@@ -25,7 +25,8 @@ public class SpeechSynthesizerTests
         Assert.Equal(whole.Length, stream.Metrics.Samples);
         Assert.Equal(whole.Length / 16000.0, stream.Metrics.AudioSeconds, 9);
         // One frame per token; the decoder's Finish adds its look-ahead and window tail per sentence.
-        Assert.True(stream.Metrics.Tokens >= whole.Length / synth.Codec.SamplesPerFrame - 3 * (synth.Codec.LookaheadFrames + 2));
+        int pauses = 2 * 4000;   // 0.25 s between the three sentences
+        Assert.True(stream.Metrics.Tokens >= (whole.Length - pauses) / synth.Codec.SamplesPerFrame - 3 * (synth.Codec.LookaheadFrames + 2));
     }
 
     [Fact]
@@ -37,6 +38,22 @@ public class SpeechSynthesizerTests
         var got = new List<float>();
         await foreach (var chunk in synth.SynthesizeAsync(Text, seed: 5)) got.AddRange(chunk.ToArray());
         Assert.Equal(whole, got);
+    }
+
+    [Fact]
+    public void Sentences_are_drawn_on_their_own_and_a_pause_goes_between_them()
+    {
+        using var model = TinyVoice.Load();
+        using var paused = TinyVoice.Synthesizer(model);
+        using var joined = TinyVoice.Synthesizer(model, new SpeechSynthesizerOptions { MaxStepsPerSentence = 60, SentencePause = TimeSpan.Zero });
+        var withPauses = paused.SynthesizeToArray(Text, seed: 8);
+        var without = joined.SynthesizeToArray(Text, seed: 8);
+        Assert.Equal(without.Length + 2 * 4000, withPauses.Length);   // 0.25 s at 16 kHz, twice
+
+        // The first sentence alone is the start of the whole; the pause follows it.
+        var first = joined.SynthesizeToArray("the weather is nice today.", seed: 8);
+        Assert.Equal(first, withPauses[..first.Length]);
+        Assert.All(withPauses[first.Length..(first.Length + 4000)], x => Assert.Equal(0f, x));
     }
 
     [Fact]
