@@ -24,7 +24,7 @@ DATA = os.path.join(HERE, "data")
 
 # espeak-ng voices: four training speakers, one held out for the voice-cloning measurements.
 SPEAKERS = ["en-us", "en-us+f3", "en-gb-x-rp", "en-gb-scotland+m3"]
-HELD_OUT = "en-029+f2"
+HELD_OUT = "en-us-nyc"
 
 
 def austen_text():

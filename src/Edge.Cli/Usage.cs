@@ -3,7 +3,7 @@ namespace Edge.Cli;
 /// <summary>The help text (the command line is a contract: docs/cli.md documents it).</summary>
 internal static class Usage
 {
-    public const string Commands = "info, run, bench, forecast, tts, demo";
+    public const string Commands = "info, run, bench, forecast, pdm, tts, demo";
 
     public const string Text = """
         edge: run recurrent models token by token with a fixed-size state.
@@ -38,6 +38,13 @@ internal static class Usage
         edge bench --gla-release [--steps N] [--json]
             gla-tts at release size (d 1024, 6+6 GLA blocks, 4096 codes, random weights made in memory):
             decoder tokens/s, real-time factor at 75 tokens/s, measured memory bandwidth and the roofline.
+
+        edge pdm --csv RUN.csv [--models DIR] [--json] [--plot OUT.png] [--state-in F] [--state-out F]
+            Replays a laser aging run (bias_ma, monitor_ua, case_temp_c, time_h) through the predictive-
+            maintenance pipeline: predictor every reading, detector, RUL from the first alert. Prints each
+            alert with its time, score and RUL estimate, rejected readings and end of life; --json prints
+            JSON lines; --plot draws signal, score with threshold, and RUL; --state-in/--state-out carry the
+            whole pipeline's state in one file. --models: a folder with laser-predictor, -detector, -rul.
 
         edge tts "TEXT" -o OUT.wav [--model PKG] [--voice F] [--seed N] [--rate HZ] [--play] [--json]
         edge tts --text-file F -o OUT.wav …      COMMAND | edge tts - -o OUT.wav …

@@ -13,13 +13,22 @@ public class BenchAndInfoTests
         Assert.Equal(0, r.ExitCode);
         using var doc = JsonDocument.Parse(r.Stdout);
         var j = doc.RootElement;
-        foreach (var key in new[] { "us_per_step_p50", "us_per_step_p99", "steps_per_s", "alloc_bytes_per_step", "rss_growth_bytes", "state_bytes", "backend", "machine" })
+        foreach (var key in new[] { "us_per_step_p50", "us_per_step_p99", "steps_per_second", "alloc_bytes_per_step", "rss_growth_bytes", "state_bytes", "backend", "machine" })
             Assert.True(j.TryGetProperty(key, out _), $"missing {key}");
         Assert.Equal(0, j.GetProperty("alloc_bytes_per_step").GetDouble());
         Assert.Equal((16 + 1 + 1 + 16) * 4, j.GetProperty("state_bytes").GetInt64());
         Assert.Equal("cpu", j.GetProperty("backend").GetString());
         Assert.True(j.GetProperty("us_per_step_p50").GetDouble() > 0);
         Assert.True(j.GetProperty("us_per_step_p99").GetDouble() >= j.GetProperty("us_per_step_p50").GetDouble());
+        // Figures carry their meaningful digits only, never float noise such as 151220.61499911913.
+        foreach (var p in j.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Number))
+            Assert.True(SignificantDigits(p.Value.GetRawText()) <= 6, $"{p.Name} = {p.Value.GetRawText()}");
+    }
+
+    private static int SignificantDigits(string number)
+    {
+        string mantissa = number.Split('e', 'E')[0].TrimStart('-').Replace(".", "", StringComparison.Ordinal);
+        return Math.Max(1, mantissa.TrimStart('0').TrimEnd('0').Length);
     }
 
     [Fact]

@@ -24,4 +24,17 @@ public static class StepAllocation
         Assert.Equal(stateBytes, model.State.Bytes);
         Assert.Equal(stateBytes, stream.Snapshot().Bytes.Length);
     }
+
+    /// <summary>
+    /// The same promise for a step that is not one model's (a pipeline of several): <paramref name="step"/>(i) is called
+    /// <paramref name="warmup"/> times, then <paramref name="steps"/> more times must allocate 0 bytes on this thread.
+    /// </summary>
+    public static void AssertNone(Action<int> step, int warmup = 2000, int steps = 20_000)
+    {
+        for (int i = 0; i < warmup; i++) step(i);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = warmup; i < warmup + steps; i++) step(i);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+    }
 }

@@ -70,7 +70,7 @@ internal static class BenchCommand
         stdout.WriteLine(string.Create(c, $"fastest step {r.BestTokensPerSecond:F2} tokens/s = {r.BestRooflinePercent:F0}% of the roofline (least interference from other work)"));
         stdout.WriteLine(string.Create(c, $"real time    RTF {r.RealTimeFactor:F2} at 75 tokens/s ({1 / r.RealTimeFactor:F2}× real time)"));
         stdout.WriteLine(string.Create(c, $"alloc/step   {r.AllocBytesPerStep:F1} bytes"));
-        stdout.WriteLine(string.Create(c, $"bandwidth    {r.BandwidthGBps:F2} GB/s (streaming read, 1 thread, best of 5 over 1 GiB)"));
+        stdout.WriteLine(string.Create(c, $"bandwidth    {r.BandwidthGigabytesPerSecond:F2} GB/s (streaming read, 1 thread, best of 5 over 1 GiB)"));
         stdout.WriteLine(string.Create(c, $"roofline     {r.RooflineTokensPerSecond:F2} tokens/s = bandwidth / weight bytes; measured {r.RooflinePercent:F0}% of it"));
         stdout.WriteLine(string.Create(c, $"  +state     {r.RooflineWithStateTokensPerSecond:F2} tokens/s counting the state read and written; measured {r.RooflineWithStatePercent:F0}% of it"));
         stdout.WriteLine(string.Create(c, $"load avg     {r.LoadAverage:F2} (other work on the machine lowers every figure above)"));

@@ -11,7 +11,7 @@ namespace Edge.Diagnostics;
 /// <param name="MsPerTokenP50">Median milliseconds per step.</param>
 /// <param name="RealTimeFactor">Seconds of compute per second of audio at 75 tokens/s (below 1 is faster than real time).</param>
 /// <param name="AllocBytesPerStep">Managed bytes allocated per step.</param>
-/// <param name="BandwidthGBps">Measured single-thread streaming read bandwidth, 10^9 bytes/s.</param>
+/// <param name="BandwidthGigabytesPerSecond">Measured single-thread streaming read bandwidth, 10^9 bytes/s.</param>
 /// <param name="RooflineTokensPerSecond">Bandwidth over weight bytes per token.</param>
 /// <param name="RooflinePercent">Measured tokens/s as a percentage of the roofline.</param>
 /// <param name="RooflineWithStateTokensPerSecond">Bandwidth over (weights + state read and written) per token.</param>
@@ -23,6 +23,6 @@ namespace Edge.Diagnostics;
 /// <param name="LoadAverage">The 1-minute load average when the run ended (other work on the machine skews timings), or -1 where unknown.</param>
 public sealed record GlaReleaseBenchmarkResult(
     IReadOnlyDictionary<string, object> Config, long Parameters, long WeightBytesPerToken, long StateBytes, int TextTokens, int Steps,
-    double TokensPerSecond, double MsPerTokenP50, double RealTimeFactor, double AllocBytesPerStep, double BandwidthGBps,
+    double TokensPerSecond, double MsPerTokenP50, double RealTimeFactor, double AllocBytesPerStep, double BandwidthGigabytesPerSecond,
     double RooflineTokensPerSecond, double RooflinePercent, double RooflineWithStateTokensPerSecond, double RooflineWithStatePercent, double CpuMsPerToken, double BestTokensPerSecond, double BestRooflinePercent,
     string Machine, double LoadAverage);

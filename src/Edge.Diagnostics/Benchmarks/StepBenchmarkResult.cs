@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Edge.Diagnostics;
 
 /// <summary>What <see cref="StepBenchmark.Run"/> measured; the CLI prints it as JSON with snake_case keys.</summary>
@@ -13,5 +11,5 @@ namespace Edge.Diagnostics;
 /// <param name="Backend">Which backend ran the steps.</param>
 /// <param name="Machine">The machine, in one line.</param>
 public sealed record StepBenchmarkResult(
-    long Steps, double UsPerStepP50, double UsPerStepP99, [property: JsonPropertyName("steps_per_s")] double StepsPerSecond, double AllocBytesPerStep,
+    long Steps, double UsPerStepP50, double UsPerStepP99, double StepsPerSecond, double AllocBytesPerStep,
     long RssGrowthBytes, long StateBytes, string Backend, string Machine);

@@ -3,8 +3,11 @@ namespace Edge.Sensors.Replay;
 /// <summary>Which columns of a CSV to replay and how fast.</summary>
 public sealed record CsvReplayOptions
 {
-    /// <summary>The header name of the time column: seconds (a number) or ISO-8601 times, never decreasing.</summary>
+    /// <summary>The header name of the time column: numbers (in <see cref="TimeUnit"/>s) or ISO-8601 times, never decreasing.</summary>
     public string TimeColumn { get; init; } = "time";
+
+    /// <summary>What one unit of a numeric time means: a second by default; an hour for a column of hours such as <c>time_h</c>.</summary>
+    public TimeSpan TimeUnit { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The header names of the columns to replay, in channel order; null replays every column but the time.</summary>
     public IReadOnlyList<string>? Channels { get; init; }

@@ -22,6 +22,7 @@ public sealed class CsvReplaySource : ISensorSource
     private readonly double[] _values;
     private readonly SensorStatus[] _statuses;
     private readonly Range[] _cells;
+    private static readonly TimeSpan OneSecond = TimeSpan.FromSeconds(1);
     private readonly Stopwatch _clock = new();
     private int _line;
     private int _next;
@@ -43,6 +44,10 @@ public sealed class CsvReplaySource : ISensorSource
         if (_options.Pace == ReplayPace.Accelerated && !(_options.Acceleration > 0 && double.IsFinite(_options.Acceleration)))
         {
             Fail.With(EdgeErrorCode.InvalidArgument, $"CsvReplayOptions.Acceleration is {_options.Acceleration}; set a positive factor (60 replays a minute per second).");
+        }
+        if (_options.TimeUnit <= TimeSpan.Zero)
+        {
+            Fail.With(EdgeErrorCode.InvalidArgument, $"CsvReplayOptions.TimeUnit is {_options.TimeUnit}; set a positive span (TimeSpan.FromHours(1) for a column of hours).");
         }
 
         string? headerLine = ReadLine();
@@ -185,7 +190,17 @@ public sealed class CsvReplaySource : ISensorSource
             Fail.With(EdgeErrorCode.InvalidInput,
                 $"{_name} line {_line}: time '{cell}' is {(isSeconds ? "in seconds" : "an ISO-8601 time")} but line {_previousTimeLine} was {(isSeconds ? "an ISO-8601 time" : "in seconds")}; use one form in the whole column.");
         }
-        if (isSeconds) time = _options.TimeOrigin + TimeSpan.FromSeconds(seconds);
+        if (isSeconds)
+        {
+            try
+            {
+                time = _options.TimeOrigin + (_options.TimeUnit == OneSecond ? TimeSpan.FromSeconds(seconds) : seconds * _options.TimeUnit);
+            }
+            catch (Exception e) when (e is OverflowException or ArgumentOutOfRangeException)
+            {
+                Fail.With(EdgeErrorCode.InvalidInput, $"{_name} line {_line}: time '{cell}' is beyond the years 1 to 9999 from CsvReplayOptions.TimeOrigin; fix the cell or the TimeUnit.");
+            }
+        }
 
         if (_previousTimeLine == 0)
         {

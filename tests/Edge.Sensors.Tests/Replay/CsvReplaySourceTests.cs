@@ -45,6 +45,28 @@ public sealed class CsvReplaySourceTests
     }
 
     [Fact]
+    public void A_column_of_hours_replays_in_hours_with_TimeUnit()
+    {
+        const string csv = "unit_id,time_h,bias_ma\n17,0.0,48.282\n17,2.0,48.367\n17,4794.5,58.1\n";
+        using var source = Replay(csv, new CsvReplayOptions { TimeColumn = "time_h", TimeUnit = TimeSpan.FromHours(1), Channels = ["bias_ma"], Pace = ReplayPace.AsFastAsPossible });
+        var samples = ReadAll(source);
+        Assert.Equal(DateTimeOffset.UnixEpoch.AddHours(2), samples[1].Timestamp);
+        Assert.Equal(4794.5, (samples[2].Timestamp - DateTimeOffset.UnixEpoch).TotalHours);
+    }
+
+    [Fact]
+    public void A_time_beyond_the_calendar_and_a_non_positive_time_unit_are_one_line_errors()
+    {
+        using var source = Replay("time,a\n0,1\n1e300,2\n");
+        Assert.True(source.TryRead(out _));
+        var e = Assert.Throws<EdgeException>(() => source.TryRead(out _));
+        Assert.Equal("run.csv line 3: time '1e300' is beyond the years 1 to 9999 from CsvReplayOptions.TimeOrigin; fix the cell or the TimeUnit.", e.Message);
+        var bad = Assert.Throws<EdgeException>(() => Replay("time,a\n0,1\n", new CsvReplayOptions { TimeUnit = TimeSpan.Zero }));
+        Assert.Equal(EdgeErrorCode.InvalidArgument, bad.Code);
+        Assert.Contains("CsvReplayOptions.TimeUnit", bad.Message);
+    }
+
+    [Fact]
     public void The_end_of_the_file_is_EndOfData_on_every_further_read()
     {
         using var source = Replay("time,a\n0,1\n");
