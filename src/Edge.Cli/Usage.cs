@@ -46,7 +46,8 @@ internal static class Usage
             JSON lines; --plot draws signal, score with threshold, and RUL; --state-in/--state-out carry the
             whole pipeline's state in one file. --models: a folder with laser-predictor, -detector, -rul.
 
-        edge tts "TEXT" -o OUT.wav [--model PKG] [--voice F] [--seed N] [--rate HZ] [--play] [--json]
+        edge tts "TEXT" -o OUT.wav [--model PKG] [--voice F] [--seed N] [--top-k N] [--temperature T]
+                 [--rate HZ] [--play] [--json]
         edge tts --text-file F -o OUT.wav …      COMMAND | edge tts - -o OUT.wav …
             Speaks the text with a voice package (the embedded default without --model), streaming the
             audio into the WAV (16-bit mono; --rate resamples) and, with --play, to aplay as it is made.

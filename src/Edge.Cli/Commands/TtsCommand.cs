@@ -15,7 +15,7 @@ internal static class TtsCommand
     /// <summary>The embedded default voice package's name (models/tts-default).</summary>
     public const string DefaultModel = "tts-default";
 
-    private static readonly string[] Valued = ["--output", "--model", "--voice", "--seed", "--rate", "--text-file"];
+    private static readonly string[] Valued = ["--output", "--model", "--voice", "--seed", "--rate", "--text-file", "--top-k", "--temperature"];
     private static readonly string[] Flags = ["--play", "--json"];
 
     public static int Run(string[] args, TextReader? stdin, TextWriter stdout, TextWriter stderr)
@@ -28,11 +28,14 @@ internal static class TtsCommand
         if (output is not null) CheckWritable(output);
         int seed = (int)a.Long("--seed", 0, int.MinValue, int.MaxValue);
         int rate = (int)a.Long("--rate", 0, 8000, 192_000);
-        int limit = new SpeechSynthesizerOptions().MaxTextCharacters;
+        var defaults = new SpeechSynthesizerOptions();
+        int topK = (int)a.Long("--top-k", defaults.TopK, 1, 100_000);
+        float temperature = Temperature(a.Value("--temperature"), defaults.Temperature);
+        int limit = defaults.MaxTextCharacters;
         string text = ReadText(a, stdin, limit);
         string package = a.Value("--model") ?? DefaultPackage();
         string? voice = a.Value("--voice") is { } v ? Voice(v, package) : null;
-        using var synth = SpeechSynthesizer.Load(package, new SpeechSynthesizerOptions { Voice = voice });
+        using var synth = SpeechSynthesizer.Load(package, defaults with { Voice = voice, TopK = topK, Temperature = temperature });
         var prepared = synth.Prepare(text);   // every text problem is reported before a file is touched
 
         using var cancel = new CancellationTokenSource();
@@ -85,7 +88,7 @@ internal static class TtsCommand
         {
             stdout.WriteLine(JsonOutput.Serialize(new TtsReport(output, fileRate, synth.SampleRate, metrics.Sentences, metrics.SentencesAtStepLimit,
                 metrics.Tokens, Math.Round(metrics.AudioSeconds, 3), Math.Round(metrics.TimeToFirstAudio.TotalMilliseconds, 1),
-                Math.Round(metrics.RealTimeFactor, 4), Math.Round(metrics.AllocatedBytesPerToken, 2), seed, synth.Voice is null ? null : Path.GetFileName(synth.Voice), stopped)));
+                Math.Round(metrics.RealTimeFactor, 4), Math.Round(metrics.AllocatedBytesPerToken, 2), seed, topK, Math.Round(temperature, 4), synth.Voice is null ? null : Path.GetFileName(synth.Voice), stopped)));
         }
         else
         {
@@ -97,7 +100,7 @@ internal static class TtsCommand
 
     /// <summary>The <c>--json</c> fields (docs/cli.md lists them).</summary>
     internal sealed record TtsReport(string? Output, int SampleRate, int CodecSampleRate, int Sentences, int SentencesAtStepLimit, long Tokens,
-        double AudioSeconds, double TimeToFirstAudioMs, double RealTimeFactor, double AllocBytesPerToken, int Seed, string? Voice, bool Stopped);
+        double AudioSeconds, double TimeToFirstAudioMs, double RealTimeFactor, double AllocBytesPerToken, int Seed, int TopK, double Temperature, string? Voice, bool Stopped);
 
     // TEXT, --text-file, or standard input (TEXT "-", or no TEXT while stdin is redirected); never more than the limit is read.
     private static string ReadText(ParsedArguments a, TextReader? stdin, int limit)
@@ -154,6 +157,14 @@ internal static class TtsCommand
         {
             throw new UsageException("tts: the default voice model is not embedded in this build of edge (models/tts-default/model.json was not there when it was built); give a voice package with --model PKG.");
         }
+    }
+
+    private static float Temperature(string? value, float fallback)
+    {
+        if (value is null) return fallback;
+        if (!double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double t) || !(t >= 0.01 && t <= 10))
+            throw new UsageException($"tts: --temperature must be a number between 0.01 and 10, got '{MessageText.Value(value, 40)}'.");
+        return (float)t;
     }
 
     // A voice file, or the name of one of the package's voices (other, other.safetensors).

@@ -9,11 +9,14 @@ public sealed record SpeechSynthesizerOptions
     /// </summary>
     public string? Voice { get; init; }
 
-    /// <summary>Candidates kept when sampling the first codebook (Lina-Speech: 100).</summary>
-    public int TopK { get; init; } = 100;
+    /// <summary>
+    /// Candidates kept when sampling the first codebook: 10, as the default voice is evaluated
+    /// (models/tts-default/evaluate.py; Lina-Speech's own default is 100, for much larger models); 1 is greedy.
+    /// </summary>
+    public int TopK { get; init; } = 10;
 
-    /// <summary>Softmax temperature of the draws; lower is steadier, higher more varied.</summary>
-    public float Temperature { get; init; } = 1f;
+    /// <summary>Softmax temperature of the draws (default 0.7, as the default voice is evaluated; Lina-Speech: 1); lower is steadier.</summary>
+    public float Temperature { get; init; } = 0.7f;
 
     /// <summary>Most codec frames one sentence may take (1000 is 20 s at 50 frames/s); a sentence that reaches it is cut there.</summary>
     public int MaxStepsPerSentence { get; init; } = 1000;

@@ -44,6 +44,8 @@ public class TtsCommandTests : IDisposable
         Assert.True(j.GetProperty("time_to_first_audio_ms").GetDouble() > 0);
         Assert.True(j.GetProperty("real_time_factor").GetDouble() > 0);
         Assert.Equal("default.safetensors", j.GetProperty("voice").GetString());
+        Assert.Equal(10, j.GetProperty("top_k").GetInt32());
+        Assert.Equal(0.7, j.GetProperty("temperature").GetDouble());
         Assert.True(reader.SampleCount > 16000 / 2, $"{reader.SampleCount} samples");
     }
 
@@ -56,6 +58,12 @@ public class TtsCommandTests : IDisposable
         Assert.Equal(0, CliRunner.Run("tts", "same seed, same speech.", "-o", c, "--model", Tiny, "--seed", "8").ExitCode);
         Assert.Equal(File.ReadAllBytes(a), File.ReadAllBytes(b));
         Assert.NotEqual(File.ReadAllBytes(a), File.ReadAllBytes(c));
+
+        // Greedy (top-k 1) takes no draws: every seed gives the same file.
+        string g1 = _tmp.File("g1.wav"), g2 = _tmp.File("g2.wav");
+        Assert.Equal(0, CliRunner.Run("tts", "same seed, same speech.", "-o", g1, "--model", Tiny, "--seed", "7", "--top-k", "1").ExitCode);
+        Assert.Equal(0, CliRunner.Run("tts", "same seed, same speech.", "-o", g2, "--model", Tiny, "--seed", "8", "--top-k", "1").ExitCode);
+        Assert.Equal(File.ReadAllBytes(g1), File.ReadAllBytes(g2));
     }
 
     [Fact]
@@ -123,6 +131,8 @@ public class TtsCommandTests : IDisposable
         { "a missing text file", ["--text-file", "/no-such-file.txt", "-o", "OUT"], "does not exist" },
         { "a missing voice", ["hello.", "--voice", "/no-such-voice.safetensors", "-o", "OUT"], "--voice '/no-such-voice.safetensors' does not exist" },
         { "a rate out of range", ["hello.", "--rate", "100", "-o", "OUT"], "--rate must be an integer between 8000 and 192000" },
+        { "a temperature that is no number", ["hello.", "--temperature", "warm", "-o", "OUT"], "--temperature must be a number between 0.01 and 10" },
+        { "a top-k of 0", ["hello.", "--top-k", "0", "-o", "OUT"], "--top-k must be an integer between 1" },
     };
 
     [Theory]
