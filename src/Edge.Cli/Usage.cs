@@ -3,7 +3,7 @@ namespace Edge.Cli;
 /// <summary>The help text (the command line is a contract: docs/cli.md documents it).</summary>
 internal static class Usage
 {
-    public const string Commands = "info, run, bench, forecast, pdm, demo";
+    public const string Commands = "info, run, bench, forecast, pdm, tts, demo";
 
     public const string Text = """
         edge: run recurrent models token by token with a fixed-size state.
@@ -45,6 +45,14 @@ internal static class Usage
             alert with its time, score and RUL estimate, rejected readings and end of life; --json prints
             JSON lines; --plot draws signal, score with threshold, and RUL; --state-in/--state-out carry the
             whole pipeline's state in one file. --models: a folder with laser-predictor, -detector, -rul.
+
+        edge tts "TEXT" -o OUT.wav [--model PKG] [--voice F] [--seed N] [--top-k N] [--temperature T]
+                 [--rate HZ] [--play] [--json]
+        edge tts --text-file F -o OUT.wav …      COMMAND | edge tts - -o OUT.wav …
+            Speaks the text with a voice package (the embedded default without --model), streaming the
+            audio into the WAV (16-bit mono; --rate resamples) and, with --play, to aplay as it is made.
+            Text is lower-cased and split into sentences; spell out digits (twelve, not 12). --json prints
+            time_to_first_audio_ms, real_time_factor, tokens, audio_seconds, alloc_bytes_per_token.
 
         edge demo
             The embedded default models end to end: golden checks, state files, forecast error, speed.

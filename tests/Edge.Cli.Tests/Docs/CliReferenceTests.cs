@@ -99,6 +99,6 @@ public partial class CliReferenceTests : IDisposable
         return keys;
     }
 
-    [GeneratedRegex(@"^[\w.-]+\.(npy|state|safetensors|png|json)$")]
+    [GeneratedRegex(@"^[\w.-]+\.(npy|state|safetensors|png|json|wav)$")]
     private static partial Regex OutputName();
 }

@@ -116,4 +116,36 @@ public class SamplingTests
             for (int i = 0; i < 3; i++)
                 Assert.Equal(Math.Max(0, grid[2 + f + i + 1][i] - 3), codes[f * 3 + i]);
     }
+
+    [Theory]
+    [InlineData("lina-reference", 0)]
+    [InlineData("h2-odd-rotary", 2)]
+    public void Step_wise_frames_equal_the_whole_generation_and_reseeding_repeats_it(string package, int promptFrames)
+    {
+        string path = package == "lina-reference" ? RepoPaths.Models(package) : RepoPaths.Fixtures("gla", package);
+        using var model = EdgeModel.Load(path);
+        using var stream = ReferenceStream(model, "frames one by one.");
+        var options = new SpeechGeneratorOptions { Seed = 11, MaxSteps = 25, TopK = 5 };
+        var gen = new SpeechGenerator(stream, options);
+        int q = gen.Quantizers;
+        int[] prompt = [.. Enumerable.Range(0, promptFrames * q).Select(i => (i * 5) % 8)];
+        var whole = gen.Generate(prompt).ToArray();
+
+        var stepwise = new SpeechGenerator(stream, options);
+        stepwise.Begin(prompt);
+        var frames = new List<int>();
+        var frame = new int[q];
+        while (stepwise.Next(frame)) frames.AddRange(frame);
+        Assert.Equal(whole, frames);
+        Assert.Equal(gen.StoppedAtEos, stepwise.StoppedAtEos);
+
+        stepwise.Reseed(11);
+        Assert.Equal(whole, stepwise.Generate(prompt).ToArray());
+        stepwise.Reseed(11);
+        stepwise.Begin(prompt, maxSteps: 4);
+        int n = 0;
+        while (stepwise.Next(frame)) n++;
+        Assert.True(n <= 4, $"{n} frames past a 4-step limit");
+        Assert.Equal(whole.Take(n * q), frames.Take(n * q));
+    }
 }

@@ -137,6 +137,20 @@ public sealed partial class GlaTokenizer
         return [.. ids];
     }
 
+    /// <summary>
+    /// The index of the first character of <paramref name="text"/> the vocabulary cannot spell (after the
+    /// tokenizer's lower-casing), or −1 when every one is in its alphabet (a special token such as <c>[BOS]</c> counts as its characters).
+    /// </summary>
+    public int IndexOfUnknown(ReadOnlySpan<char> text)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            char ch = _lowercase ? char.ToLowerInvariant(text[i]) : text[i];
+            if (!_alphabet.Contains(ch)) return i;
+        }
+        return -1;
+    }
+
     // Added tokens are matched in the raw text before normalization (Hugging Face, normalized = false),
     // so the text between them is normalized and split on its own.
     private void AppendSegments(string text, List<int> ids)

@@ -10,8 +10,10 @@ namespace Edge.Families.Gla;
 /// <remarks>
 /// With n_quant &gt; 1 the codes are delayed as Lina-Speech's <c>delay_rvq</c> lays them out: quantizer i runs
 /// i + 1 steps behind (BOS before it, EOS after it), and entries the delay pattern or the prompt fixes are
-/// forced, not sampled. <see cref="Generate"/> returns the codes undelayed, one row per audio frame. Allocates
-/// nothing per step; its buffers grow only when a longer prompt or run needs them.
+/// forced, not sampled. <see cref="Generate"/> returns the codes undelayed, one row per audio frame; the
+/// step-wise form (<see cref="Begin"/>, then <see cref="Next"/>) hands each frame out as soon as its last
+/// quantizer is sampled, so a codec can decode it while the model runs on. Allocates nothing per step; its
+/// buffers grow only when a longer prompt or run needs them.
 /// </remarks>
 public sealed class SpeechGenerator
 {
@@ -23,6 +25,9 @@ public sealed class SpeechGenerator
     private readonly float[] _input, _logits;
     private int[] _grid = [];       // [columns, n_quant] delayed ids
     private int[] _codes = [];      // [frames, n_quant] undelayed codes
+    private int[] _prompt = [];     // the current run's prompt, [frames, n_quant]
+    private int _promptFrames, _maxSteps, _maxColumns, _columns, _sampled, _emitted, _end;
+    private bool _running, _done;
 
     /// <summary>A generator over <paramref name="stream"/> (a gla-tts stream; set its text before generating).</summary>
     public SpeechGenerator(ModelStream stream, SpeechGeneratorOptions? options = null)
@@ -40,8 +45,17 @@ public sealed class SpeechGenerator
         _logits = new float[_quantizers * _vocab];
     }
 
+    /// <summary>Codes per frame (the model's n_quant): the length <see cref="Next"/> writes.</summary>
+    public int Quantizers => _quantizers;
+
     /// <summary>Whether the last run stopped on EOS (false: it reached the step limit).</summary>
     public bool StoppedAtEos { get; private set; }
+
+    /// <summary>Model steps run since the last <see cref="Begin"/> (BOS and prompt included).</summary>
+    public int StepsRun => _columns - 1;
+
+    /// <summary>Restarts the draws from <paramref name="seed"/> (the next run samples as a new generator with that seed would).</summary>
+    public void Reseed(int seed) => _sampler.Reseed(seed);
 
     /// <summary>
     /// Resets the stream to its initial state (its voice, if any), runs the prompt and samples. Returns the
@@ -50,6 +64,21 @@ public sealed class SpeechGenerator
     /// <param name="prompt">Prompt codes, row-major <c>[frames, n_quant]</c>, each in [0, n_codebook); empty for none.</param>
     public ReadOnlySpan<int> Generate(ReadOnlySpan<int> prompt = default)
     {
+        Begin(prompt);
+        if (_codes.Length < _maxColumns * _quantizers) _codes = new int[_maxColumns * _quantizers];
+        int frames = 0;
+        while (Next(_codes.AsSpan(frames * _quantizers, _quantizers))) frames++;
+        return _codes.AsSpan(0, frames * _quantizers);
+    }
+
+    /// <summary>
+    /// Starts a step-wise run: resets the stream to its initial state and takes the prompt (copied); nothing is
+    /// stepped until <see cref="Next"/>. <paramref name="maxSteps"/> overrides <see cref="SpeechGeneratorOptions.MaxSteps"/> for this run.
+    /// </summary>
+    /// <param name="prompt">Prompt codes, row-major <c>[frames, n_quant]</c>, each in [0, n_codebook); empty for none.</param>
+    /// <param name="maxSteps">Most steps sampled after the prompt in this run; 0 keeps the options' limit.</param>
+    public void Begin(ReadOnlySpan<int> prompt = default, int maxSteps = 0)
+    {
         int q = _quantizers;
         // Messages are built only on failure, so a run allocates nothing.
         if (prompt.Length % q != 0)
@@ -57,59 +86,86 @@ public sealed class SpeechGenerator
         foreach (int code in prompt)
             if (code < 0 || code >= _vocab - Special)
                 Fail.With(EdgeErrorCode.InvalidInput, $"generate: prompt code {code} is outside [0, {_vocab - Special}).");
-        int promptFrames = prompt.Length / q;
-        int maxColumns = promptFrames + q + 1 + _options.MaxSteps;
-        if (_grid.Length < maxColumns * q) _grid = new int[maxColumns * q];
-        if (_codes.Length < maxColumns * q) _codes = new int[maxColumns * q];
+        if (maxSteps < 0) Fail.With(EdgeErrorCode.InvalidArgument, "generate: max steps must be at least 1 (0 keeps the options' limit).");
+        _maxSteps = maxSteps == 0 ? _options.MaxSteps : maxSteps;
+        _promptFrames = prompt.Length / q;
+        if (_prompt.Length < prompt.Length) _prompt = new int[prompt.Length];
+        prompt.CopyTo(_prompt);
+        _maxColumns = _promptFrames + q + 1 + _maxSteps;
+        if (_grid.Length < _maxColumns * q) _grid = new int[_maxColumns * q];
 
         _stream.Reset();
         for (int i = 0; i < q; i++) _grid[i] = Bos;
-        int columns = 1, sampled = 0;
+        _columns = 1;
+        _sampled = 0;
+        _emitted = 0;
+        _end = int.MaxValue;
+        _done = false;
+        _running = true;
         StoppedAtEos = false;
-        while (columns < maxColumns)
-        {
-            int c = columns - 1;
-            for (int i = 0; i < q; i++) _input[i] = _grid[c * q + i];
-            _stream.Step(_input, _logits);
-            bool free = false, allEos = true;
-            for (int i = 0; i < q; i++)
-            {
-                int id = Fixed(columns, i, prompt, promptFrames);
-                if (id < 0)
-                {
-                    var row = _logits.AsSpan(i * _vocab, _vocab);
-                    id = i == 0 ? _sampler.Sample(row) : TopKSampler.ArgMax(row);
-                    free = true;
-                }
-                _grid[columns * q + i] = id;
-                allEos &= id == Eos;
-            }
-            columns++;
-            if (free) sampled++;
-            if (allEos && free) { StoppedAtEos = true; break; }
-            if (sampled >= _options.MaxSteps) break;
-        }
+    }
 
-        // Quantizer 0's first EOS (after the prompt) ends the frames; column f + i + 1 holds frame f of quantizer i.
-        int end = columns;
-        for (int col = promptFrames + 1; col < columns; col++) if (_grid[col * q] == Eos) { end = col; break; }
-        int frames = Math.Max(0, end - 1 - promptFrames);
-        for (int f = 0; f < frames; f++)
-            for (int i = 0; i < q; i++)
+    /// <summary>
+    /// Steps the model until the next frame after the prompt is complete and writes its <see cref="Quantizers"/>
+    /// codes (each in [0, n_codebook)) to <paramref name="frame"/>; false when the run has ended (EOS or the step limit).
+    /// </summary>
+    public bool Next(Span<int> frame)
+    {
+        if (!_running) Fail.With(EdgeErrorCode.InvalidArgument, "generate: call Begin before Next.");
+        if (frame.Length < _quantizers) Fail.With(EdgeErrorCode.InvalidArgument, $"generate: the frame span holds {frame.Length} codes; n_quant is {_quantizers}.");
+        int q = _quantizers;
+        while (true)
+        {
+            // Frame f of quantizer i sits in column promptFrames + f + i + 1; quantizer 0's first EOS ends the frames.
+            int first = _promptFrames + _emitted + 1;
+            if (first >= _end) return false;
+            int last = first + q - 1;
+            if (last < _columns || (_done && first < _columns))
             {
-                int col = promptFrames + f + i + 1;
-                int id = col < columns ? _grid[col * q + i] : 0;
-                _codes[f * q + i] = Math.Max(0, id - Special);   // a special id inside the frames becomes code 0, as Lina's to_vocos
+                for (int i = 0; i < q; i++)
+                {
+                    int col = first + i;
+                    int id = col < _columns ? _grid[col * q + i] : 0;
+                    frame[i] = Math.Max(0, id - Special);   // a special id inside the frames becomes code 0, as Lina's to_vocos
+                }
+                _emitted++;
+                return true;
             }
-        return _codes.AsSpan(0, frames * q);
+            if (_done) return false;
+            StepColumn();
+        }
+    }
+
+    private void StepColumn()
+    {
+        int q = _quantizers, c = _columns - 1;
+        for (int i = 0; i < q; i++) _input[i] = _grid[c * q + i];
+        _stream.Step(_input, _logits);
+        bool free = false, allEos = true;
+        for (int i = 0; i < q; i++)
+        {
+            int id = Fixed(_columns, i);
+            if (id < 0)
+            {
+                var row = _logits.AsSpan(i * _vocab, _vocab);
+                id = i == 0 ? _sampler.Sample(row) : TopKSampler.ArgMax(row);
+                free = true;
+            }
+            _grid[_columns * q + i] = id;
+            allEos &= id == Eos;
+        }
+        if (_grid[_columns * q] == Eos && _columns >= _promptFrames + 1 && _end == int.MaxValue) _end = _columns;
+        _columns++;
+        if (free) _sampled++;
+        if (allEos && free) { StoppedAtEos = true; _done = true; }
+        if (_sampled >= _maxSteps || _columns >= _maxColumns) _done = true;
     }
 
     // The id the delay pattern or the prompt fixes at (column, quantizer), or −1 when it is to be sampled.
-    private static int Fixed(int column, int quantizer, ReadOnlySpan<int> prompt, int promptFrames)
+    private int Fixed(int column, int quantizer)
     {
         if (column < quantizer + 1) return Bos;
         int frame = column - quantizer - 1;
-        int q = promptFrames == 0 ? 1 : prompt.Length / promptFrames;
-        return frame < promptFrames ? prompt[frame * q + quantizer] + Special : -1;
+        return frame < _promptFrames ? _prompt[frame * _quantizers + quantizer] + Special : -1;
     }
 }

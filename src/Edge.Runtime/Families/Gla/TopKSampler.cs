@@ -7,7 +7,7 @@ namespace Edge.Families.Gla;
 public sealed class TopKSampler
 {
     private readonly float[] _scratch;
-    private readonly Random _random;
+    private Random _random;
 
     /// <summary>A sampler for logits of <paramref name="vocabulary"/> entries.</summary>
     /// <param name="vocabulary">Logits per draw.</param>
@@ -24,6 +24,9 @@ public sealed class TopKSampler
         TopK = topK;
         Temperature = temperature;
     }
+
+    /// <summary>Restarts the draws from <paramref name="seed"/>, as a new sampler with that seed would make them.</summary>
+    public void Reseed(int seed) => _random = new Random(seed);
 
     /// <summary>Candidates kept per draw.</summary>
     public int TopK { get; }
