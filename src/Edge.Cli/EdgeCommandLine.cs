@@ -34,6 +34,7 @@ public static class EdgeCommandLine
                 "bench" => BenchCommand.Run(rest, stdout, stderr),
                 "forecast" => ForecastCommand.Run(rest, stdout, stderr),
                 "pdm" => PdmCommand.Run(rest, stdout),
+                "monitor" => MonitorCommand.Run(rest, stdout),
                 "demo" => DemoCommand.Run(rest, stdout),
                 "--version" or "version" => Version(stdout),
                 _ => throw new UsageException($"unknown command '{args[0]}'. Commands: {Usage.Commands}. Run 'edge help' for details."),

@@ -3,7 +3,7 @@ namespace Edge.Cli;
 /// <summary>The help text (the command line is a contract: docs/cli.md documents it).</summary>
 internal static class Usage
 {
-    public const string Commands = "info, run, bench, forecast, pdm, demo";
+    public const string Commands = "info, run, bench, forecast, pdm, monitor, demo";
 
     public const string Text = """
         edge: run recurrent models token by token with a fixed-size state.
@@ -46,6 +46,9 @@ internal static class Usage
             JSON lines; --plot draws signal, score with threshold, and RUL; --state-in/--state-out carry the
             whole pipeline's state in one file. --models: a folder with laser-predictor, -detector, -rul.
 
+        edge monitor --config FILE [--check-config]
+            The monitoring daemon: sensor streams through the maintenance pipeline, alerts over
+            MQTT through a durable outbox, checkpoints, metrics on 127.0.0.1 (systemd Type=notify).
         edge demo
             The embedded default models end to end: golden checks, state files, forecast error, speed.
 

@@ -103,26 +103,36 @@ public sealed class AlertOutbox : IDisposable
         return true;
     }
 
-    /// <summary>The oldest waiting alert, or null when none waits.</summary>
-    public OutboxEntry? Peek()
+    /// <summary>Fills <paramref name="into"/> with up to <paramref name="max"/> of the oldest waiting alerts, oldest first.</summary>
+    public void PeekOldest(List<OutboxEntry> into, int max)
     {
-        lock (_gate) return _pending.First?.Value;
+        into.Clear();
+        lock (_gate)
+        {
+            for (var n = _pending.First; n is not null && into.Count < max; n = n.Next) into.Add(n.Value);
+        }
     }
 
     /// <summary>Waits until an alert may be waiting (or <paramref name="timeout"/> passes).</summary>
     public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
 
-    /// <summary>Records that the broker acknowledged <paramref name="entry"/>: its id goes to the ledger (fsynced), then its file is deleted.</summary>
-    public void Acknowledge(OutboxEntry entry)
+    /// <summary>Records that the broker acknowledged <paramref name="entries"/>: their ids go to the ledger (one fsync), then their files are deleted.</summary>
+    public void Acknowledge(IReadOnlyList<OutboxEntry> entries)
     {
+        if (entries.Count == 0) return;
         lock (_gate)
         {
-            _ackLog.Write(Encoding.UTF8.GetBytes(entry.Alert.Id + "\n"));
+            var sb = new StringBuilder();
+            foreach (var e in entries) sb.Append(e.Alert.Id).Append('\n');
+            _ackLog.Write(Encoding.UTF8.GetBytes(sb.ToString()));
             _ackLog.Flush(flushToDisk: true);
-            _acked.Add(entry.Alert.Id);
-            _pending.Remove(entry);
-            _pendingIds.Remove(entry.Alert.Id);
-            File.Delete(entry.File);
+            foreach (var e in entries)
+            {
+                _acked.Add(e.Alert.Id);
+                _pending.Remove(e);
+                _pendingIds.Remove(e.Alert.Id);
+                File.Delete(e.File);
+            }
         }
     }
 

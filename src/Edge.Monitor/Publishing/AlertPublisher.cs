@@ -17,6 +17,7 @@ namespace Edge.Monitor.Publishing;
 /// </summary>
 public sealed class AlertPublisher : IAsyncDisposable
 {
+    private const int InFlight = 64;
     private readonly BrokerConfig _broker;
     private readonly AlertOutbox _outbox;
     private readonly MonitorMetrics _metrics;
@@ -69,6 +70,8 @@ public sealed class AlertPublisher : IAsyncDisposable
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         bool down = false;
+        var batch = new List<OutboxEntry>(InFlight);
+        var acked = new List<OutboxEntry>(InFlight);
         var retry = TimeSpan.FromSeconds(_broker.ReconnectS);
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -88,12 +91,24 @@ public sealed class AlertPublisher : IAsyncDisposable
                     _dirty.TryRemove(stream, out _);
                     await PublishAsync(StreamStatusTopic(stream), _statuses[stream], retain: true, cancellationToken).ConfigureAwait(false);
                 }
-                if (_outbox.Peek() is { } entry)
+                _outbox.PeekOldest(batch, InFlight);
+                if (batch.Count > 0)
                 {
-                    await PublishAsync(AlertTopic(entry.Alert.Stream), AlertOutbox.Payload(entry.Alert), retain: false, cancellationToken).ConfigureAwait(false);
-                    _outbox.Acknowledge(entry);
-                    _metrics.AlertsSent.Inc();
-                    _metrics.OutboxPending.Set(_outbox.Pending);
+                    // Up to InFlight publishes wait for their PUBACKs together; only the acknowledged ones leave the outbox.
+                    var sends = new Task[batch.Count];
+                    for (int i = 0; i < batch.Count; i++) sends[i] = PublishAsync(AlertTopic(batch[i].Alert.Stream), AlertOutbox.Payload(batch[i].Alert), retain: false, cancellationToken);
+                    try
+                    {
+                        await Task.WhenAll(sends).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        acked.Clear();
+                        for (int i = 0; i < batch.Count; i++) if (sends[i].IsCompletedSuccessfully) acked.Add(batch[i]);
+                        _outbox.Acknowledge(acked);
+                        _metrics.AlertsSent.Inc(acked.Count);
+                        _metrics.OutboxPending.Set(_outbox.Pending);
+                    }
                     continue;
                 }
                 await _outbox.WaitAsync(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
