@@ -57,7 +57,7 @@ public sealed class AlertOutbox : IDisposable
                 continue;
             }
             long seq = long.TryParse(name.AsSpan(0, name.IndexOf('.')), out long s) ? s : 0;
-            found.Add((seq, new OutboxEntry(alert with { Redelivery = true }, file)));
+            found.Add((seq, new OutboxEntry(alert, file, redelivery: true)));
         }
         foreach (var (seq, entry) in found.OrderBy(f => f.Seq))
         {
@@ -96,7 +96,7 @@ public sealed class AlertOutbox : IDisposable
             }
             File.Move(tmp, file, overwrite: true);
             DurableDirectory.Sync(_folder);
-            _pending.AddLast(new OutboxEntry(alert, file));
+            _pending.AddLast(new OutboxEntry(alert, file, redelivery: false));
             _pendingIds.Add(alert.Id);
         }
         _signal.Release();

@@ -96,7 +96,7 @@ public sealed class AlertPublisher : IAsyncDisposable
                 {
                     // Up to InFlight publishes wait for their PUBACKs together; only the acknowledged ones leave the outbox.
                     var sends = new Task[batch.Count];
-                    for (int i = 0; i < batch.Count; i++) sends[i] = PublishAsync(AlertTopic(batch[i].Alert.Stream), AlertOutbox.Payload(batch[i].Alert), retain: false, cancellationToken);
+                    for (int i = 0; i < batch.Count; i++) sends[i] = PublishAsync(AlertTopic(batch[i].Alert.Stream), AlertOutbox.Payload(batch[i].ToSend()), retain: false, cancellationToken);
                     try
                     {
                         await Task.WhenAll(sends).ConfigureAwait(false);
@@ -104,7 +104,11 @@ public sealed class AlertPublisher : IAsyncDisposable
                     finally
                     {
                         acked.Clear();
-                        for (int i = 0; i < batch.Count; i++) if (sends[i].IsCompletedSuccessfully) acked.Add(batch[i]);
+                        for (int i = 0; i < batch.Count; i++)
+                        {
+                            if (sends[i].IsCompletedSuccessfully) acked.Add(batch[i]);
+                            else batch[i].Redelivery = true;   // the broker may have it; the retry says so
+                        }
                         _outbox.Acknowledge(acked);
                         _metrics.AlertsSent.Inc(acked.Count);
                         _metrics.OutboxPending.Set(_outbox.Pending);

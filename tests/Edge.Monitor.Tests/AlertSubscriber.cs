@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace Edge.Monitor.Tests;
+
+/// <summary>A real MQTT subscriber on the test broker that records every alert (id and redelivery mark) and retained status.</summary>
+public sealed class AlertSubscriber : IAsyncDisposable
+{
+    private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
+    private readonly int _port;
+
+    public AlertSubscriber(int port)
+    {
+        _port = port;
+        _client.ApplicationMessageReceivedAsync += Receive;
+    }
+
+    public ConcurrentQueue<(string Id, bool Redelivery)> Alerts { get; } = new();
+
+    public ConcurrentDictionary<string, string> Retained { get; } = new();
+
+    public HashSet<string> Ids => [.. Alerts.Select(a => a.Id)];
+
+    public async Task ConnectAsync()
+    {
+        await _client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", _port).WithClientId("test-subscriber").WithCleanSession(true).Build());
+        await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("edge/#", MqttQualityOfServiceLevel.AtLeastOnce).Build());
+    }
+
+    private Task Receive(MqttApplicationMessageReceivedEventArgs e)
+    {
+        string topic = e.ApplicationMessage.Topic;
+        string text = Encoding.UTF8.GetString(e.ApplicationMessage.Payload);
+        if (topic.Contains("/alerts/", StringComparison.Ordinal))
+        {
+            using var doc = JsonDocument.Parse(text);
+            bool redelivery = doc.RootElement.TryGetProperty("redelivery", out var r) && r.GetBoolean();
+            Alerts.Enqueue((doc.RootElement.GetProperty("id").GetString()!, redelivery));
+        }
+        else Retained[topic] = text;
+        return Task.CompletedTask;
+    }
+
+    public async Task ReconnectAsync()
+    {
+        if (_client.IsConnected) await _client.DisconnectAsync();
+        await ConnectAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_client.IsConnected) await _client.DisconnectAsync();
+        _client.Dispose();
+    }
+}
