@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using MQTTnet;
@@ -11,10 +12,14 @@ public sealed class AlertSubscriber : IAsyncDisposable
 {
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
     private readonly int _port;
+    private readonly X509Certificate2Collection? _trust;
+    private readonly (string User, string Password)? _login;
 
-    public AlertSubscriber(int port)
+    public AlertSubscriber(int port, X509Certificate2Collection? trust = null, (string, string)? login = null)
     {
         _port = port;
+        _trust = trust;
+        _login = login;
         _client.ApplicationMessageReceivedAsync += Receive;
     }
 
@@ -26,7 +31,10 @@ public sealed class AlertSubscriber : IAsyncDisposable
 
     public async Task ConnectAsync()
     {
-        await _client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", _port).WithClientId("test-subscriber").WithCleanSession(true).Build());
+        var options = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", _port).WithClientId("test-subscriber").WithCleanSession(true);
+        if (_trust is not null) options = options.WithTlsOptions(t => t.UseTls(true).WithTargetHost("localhost").WithTrustChain(_trust));
+        if (_login is { } l) options = options.WithCredentials(l.User, l.Password);
+        await _client.ConnectAsync(options.Build());
         await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("edge/#", MqttQualityOfServiceLevel.AtLeastOnce).Build());
     }
 

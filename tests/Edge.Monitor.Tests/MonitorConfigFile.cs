@@ -17,7 +17,7 @@ public static class MonitorConfigFile
             ["metrics"] = new { port = metricsPort },
             ["broker"] = new Dictionary<string, object?>
             {
-                ["host"] = tls is null ? "127.0.0.1" : "localhost", ["port"] = brokerPort, ["reconnect_s"] = reconnectS, ["keep_alive_s"] = 5,
+                ["host"] = "127.0.0.1", ["port"] = brokerPort, ["reconnect_s"] = reconnectS, ["keep_alive_s"] = 5,
                 ["tls"] = tls, ["username"] = username, ["password"] = password,
             }.Where(kv => kv.Value is not null).ToDictionary(),
             ["streams"] = streams.Select(s => new { name = s.Name, source = new { kind = "csv", path = s.Csv, rate_hz = s.RateHz } }).ToArray(),
