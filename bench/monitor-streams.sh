@@ -3,13 +3,13 @@
 # each (default 100) for S seconds (default 1800: the soak), against a local mosquitto on a free port. Prints, every
 # 30 s and at the end, the step latency p50/p99 from the daemon's histogram, readings stepped, dropped readings,
 # CPU use of the daemon process, RSS and GC counts. Needs mosquitto and a built edge (dotnet build src/Edge.Cli -c Release).
-# Usage: bench/monitor-streams.sh [STREAMS] [RATE_HZ] [SECONDS]
+# Usage: bench/monitor-streams.sh [STREAMS] [RATE_HZ] [SECONDS] [REPORT_EVERY_S]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-streams="${1:-256}" rate="${2:-100}" seconds="${3:-1800}"
+streams="${1:-256}" rate="${2:-100}" seconds="${3:-1800}" every="${4:-30}"
 edge="src/Edge.Cli/bin/Release/net10.0/edge.dll"
 [ -f "$edge" ] || { echo "build first: dotnet build src/Edge.Cli -c Release" >&2; exit 2; }
-work="$(mktemp -d)"; trap 'kill $broker $daemon 2>/dev/null || true; rm -rf "$work"' EXIT
+broker=""; daemon=""; work="$(mktemp -d)"; trap 'kill $daemon $broker 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 mport="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n' "$port" > "$work/m.conf"
@@ -45,4 +45,4 @@ print(f'{label}: steps {int(total)}, p50 <= {q(0.5)*1e6:.0f} us, p99 <= {q(0.99)
 PY
 }
 report "start"
-for ((t = 30; t <= seconds; t += 30)); do sleep 30; report "t=${t}s"; done
+for ((t = every; t <= seconds; t += every)); do sleep "$every"; report "t=${t}s"; done
