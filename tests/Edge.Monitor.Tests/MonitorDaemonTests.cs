@@ -64,11 +64,12 @@ public sealed class MonitorDaemonTests : IDisposable
         {
             try { text = http.GetStringAsync($"http://127.0.0.1:{port}/metrics").GetAwaiter().GetResult(); }
             catch (HttpRequestException) { return false; }
-            return text.Contains("edge_monitor_samples_total{stream=\"u37\"} 1182", StringComparison.Ordinal);
+            return text.Contains("edge_monitor_samples_total{stream=\"u37\"} 1182", StringComparison.Ordinal)
+                && text.Contains("edge_monitor_streams{state=\"finished\"} 1", StringComparison.Ordinal);
         }), "the replay of unit 37 (1182 readings) never showed in the metrics:\n" + text);
         foreach (string name in new[]
         {
-            "edge_monitor_step_seconds_bucket", "edge_monitor_step_seconds_count", "edge_monitor_streams{state=\"finished\"} 1", "edge_monitor_samples_rejected_total",
+            "edge_monitor_step_seconds_bucket", "edge_monitor_step_seconds_count 1182", "edge_monitor_samples_rejected_total",
             "edge_monitor_samples_dropped_total", "edge_monitor_alerts_queued_total", "edge_monitor_alerts_sent_total", "edge_monitor_outbox_pending",
             "edge_monitor_broker_connected", "edge_monitor_checkpoints_total", "edge_monitor_checkpoint_age_seconds", "dotnet_collection_count_total{generation=\"0\"}",
         })
