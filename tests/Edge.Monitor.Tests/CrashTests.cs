@@ -31,8 +31,10 @@ public sealed class CrashTests : IDisposable
         var units = new[] { ("u37", ReferenceAlerts.Unit(37)), ("u38", ReferenceAlerts.Unit(38)) };
         var expected = new HashSet<string>();
         foreach (var (name, csv) in units) expected.UnionWith(ReferenceAlerts.Ids("rig", name, csv));
-        // 1182 and 1196 readings at 150 a second: about 8 s of replay, cut by the kills.
-        string config = MonitorConfigFile.Write(_folder, broker.Port, 0, units.Select(u => (u.Item1, u.Item2, 150.0)), checkpointS: 0.3);
+        // 1182 and 1562 readings: at 150 a second about 10 s of replay for 3 kills, at 60 about 26 s for 20, so that the
+        // kills (one every 1.5-3.5 s, the first second of each being start-up) land while the streams still run.
+        double rate = kills <= 3 ? 150 : 60;
+        string config = MonitorConfigFile.Write(_folder, broker.Port, 0, units.Select(u => (u.Item1, u.Item2, rate)), checkpointS: 0.3);
         var store = new CheckpointStore(Path.Combine(_folder, "state", "checkpoints"));
         using var models = MaintenanceModels.LoadFolder(ReferenceAlerts.ModelsFolder);
         var random = new Random(20261201);
