@@ -34,6 +34,7 @@ public static class EdgeCommandLine
                 "bench" => BenchCommand.Run(rest, stdout, stderr),
                 "forecast" => ForecastCommand.Run(rest, stdout, stderr),
                 "pdm" => PdmCommand.Run(rest, stdout),
+                "monitor" => MonitorCommand.Run(rest, stdout),
                 "demo" => DemoCommand.Run(rest, stdout),
                 "tts" => TtsCommand.Run(rest, Console.IsInputRedirected ? Console.In : null, stdout, stderr),
                 "--version" or "version" => Version(stdout),

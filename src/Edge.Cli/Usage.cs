@@ -3,7 +3,7 @@ namespace Edge.Cli;
 /// <summary>The help text (the command line is a contract: docs/cli.md documents it).</summary>
 internal static class Usage
 {
-    public const string Commands = "info, run, bench, forecast, pdm, tts, demo";
+    public const string Commands = "info, run, bench, forecast, pdm, tts, monitor, demo";
 
     public const string Text = """
         edge: run recurrent models token by token with a fixed-size state.
@@ -54,6 +54,9 @@ internal static class Usage
             Text is lower-cased and split into sentences; spell out digits (twelve, not 12). --json prints
             time_to_first_audio_ms, real_time_factor, tokens, audio_seconds, alloc_bytes_per_token.
 
+        edge monitor --config FILE [--check-config]
+            The monitoring daemon: sensor streams through the maintenance pipeline, alerts over
+            MQTT through a durable outbox, checkpoints, metrics on 127.0.0.1 (systemd Type=notify).
         edge demo
             The embedded default models end to end: golden checks, state files, forecast error, speed.
 

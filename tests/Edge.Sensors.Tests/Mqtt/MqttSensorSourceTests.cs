@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Text;
 using Edge.Sensors.Mqtt;
+using Edge.TestSupport;
 using MQTTnet;
 using MQTTnet.Protocol;
 

@@ -2,11 +2,13 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Edge.Sensors.Tests.Mqtt;
+namespace Edge.TestSupport;
 
 /// <summary>
 /// A real Mosquitto broker on 127.0.0.1 at a free port, with its own config file in a temp folder, started and
-/// killed by the test (the Debian package <c>mosquitto</c> must be installed; .ci/run installs it).
+/// killed by the test (the Debian package <c>mosquitto</c> must be installed; .ci/run installs it). With a certificate
+/// and key (PEM files) the listener speaks TLS; with a password file (mosquitto_passwd format) it checks passwords.
+/// Stop and Start again keep the port.
 /// </summary>
 public sealed class MosquittoBroker : IDisposable
 {
@@ -14,7 +16,7 @@ public sealed class MosquittoBroker : IDisposable
     private readonly string _config;
     private Process? _process;
 
-    public MosquittoBroker()
+    public MosquittoBroker(string? certFile = null, string? keyFile = null, string? passwordFile = null)
     {
         _folder = Directory.CreateTempSubdirectory("edge-mosquitto-").FullName;
         _config = Path.Combine(_folder, "mosquitto.conf");
@@ -23,7 +25,9 @@ public sealed class MosquittoBroker : IDisposable
         for (int attempt = 1; ; attempt++)
         {
             Port = FreePort();
-            File.WriteAllText(_config, $"listener {Port} 127.0.0.1\nallow_anonymous true\npersistence false\n");
+            string tls = certFile is null ? "" : $"certfile {certFile}\nkeyfile {keyFile}\n";
+            string auth = passwordFile is null ? "allow_anonymous true\n" : $"allow_anonymous false\npassword_file {passwordFile}\n";
+            File.WriteAllText(_config, $"listener {Port} 127.0.0.1\n{tls}{auth}persistence false\n");
             try
             {
                 Start();

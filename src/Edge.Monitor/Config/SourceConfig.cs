@@ -1,0 +1,17 @@
+namespace Edge.Monitor.Config;
+
+/// <summary>A stream's source: a CSV replay of an aging run, or three MQTT topics.</summary>
+public sealed class SourceConfig
+{
+    /// <summary>"csv" or "mqtt".</summary>
+    public string Kind { get; init; } = "";
+
+    /// <summary>csv: the run's file (columns bias_ma, monitor_ua, case_temp_c and time_h or time).</summary>
+    public string? Path { get; init; }
+
+    /// <summary>csv: readings per second of wall time; 0 replays as fast as the pipeline runs.</summary>
+    public double RateHz { get; init; }
+
+    /// <summary>mqtt: the topic of each channel.</summary>
+    public MqttTopicsConfig? Topics { get; init; }
+}

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using Edge.Maintenance.Pipeline;
+using Edge.Monitor.Checkpoints;
+using Edge.Monitor.Config;
+using Edge.Monitor.Metrics;
+using Edge.Monitor.Outbox;
+using Edge.Monitor.Publishing;
+using Edge.Monitor.Streams;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
+using Microsoft.Extensions.Logging;
+using Prometheus;
+
+namespace Edge.Monitor.Hosting;
+
+/// <summary>
+/// The daemon as a hosted service: opens the outbox and checkpoints under <see cref="MonitorConfig.StateDir"/>, starts the
+/// metrics endpoint on 127.0.0.1, one thread per stream and the publisher; pings the systemd watchdog while every
+/// stream's loop is alive; at shutdown stops the streams, checkpoints each and says "offline".
+/// </summary>
+public sealed class MonitorWorker : BackgroundService
+{
+    private readonly MonitorConfig _config;
+    private readonly Func<MaintenanceModels> _models;
+    private readonly ILogger _log;
+    private readonly ISystemdNotifier? _systemd;
+
+    /// <summary>Runs <paramref name="config"/>; <paramref name="models"/> loads the pipeline's models when the config names none.</summary>
+    public MonitorWorker(MonitorConfig config, Func<MaintenanceModels> models, ILogger<MonitorWorker> log, ISystemdNotifier? systemd = null)
+    {
+        _config = config;
+        _models = models;
+        _log = log;
+        _systemd = systemd;
+    }
+
+    /// <summary>The metrics (for tests and embedding).</summary>
+    public MonitorMetrics Metrics { get; } = new();
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var models = _config.Models is { } dir ? MaintenanceModels.LoadFolder(dir) : _models();
+        Directory.CreateDirectory(_config.StateDir);
+        using var outbox = new AlertOutbox(Path.Combine(_config.StateDir, "outbox"));
+        if (outbox.Pending > 0) _log.LogInformation("outbox: {Pending} alerts from the last run wait to be sent", outbox.Pending);
+        if (outbox.Unreadable > 0) _log.LogWarning("outbox: {Count} files that are not alerts were set aside as *.unreadable", outbox.Unreadable);
+        Metrics.OutboxPending.Set(outbox.Pending);
+        var checkpoints = new CheckpointStore(Path.Combine(_config.StateDir, "checkpoints"));
+        await using var publisher = new AlertPublisher(_config.Device, _config.Broker, outbox, Metrics, _log);
+        string? password = AlertPublisher.Password(_config.Broker);
+        var interval = TimeSpan.FromSeconds(_config.CheckpointIntervalS);
+        var streams = new List<MonitoredStream>();
+        MetricServer? server = null;
+        try
+        {
+            foreach (var s in _config.Streams)
+            {
+                Func<long, ILaserFrames> open = s.Source.Kind == "csv"
+                    ? skip => new CsvLaserFrames(s.Source.Path!, skip)
+                    : _ => new MqttLaserFrames($"{publisher.ClientId}-{s.Name}", _config.Broker, s.Source.Topics!, password);
+                streams.Add(new MonitoredStream(s, _config.Device, models, open, outbox, checkpoints, publisher, Metrics, _log, interval));
+            }
+            if (_config.Metrics.Port > 0)
+            {
+                // Loopback only: the endpoint has no authentication, so it is never exposed beyond the device.
+                server = new MetricServer("127.0.0.1", _config.Metrics.Port, "metrics/", Metrics.Registry);
+                server.Start();
+                _log.LogInformation("metrics: http://127.0.0.1:{Port}/metrics", _config.Metrics.Port);
+            }
+            Metrics.Registry.AddBeforeCollectCallback(() => Observe(streams));
+            foreach (var s in streams) s.Start();
+            var publishing = publisher.RunAsync(stoppingToken);
+            _log.LogInformation("monitor {Device}: {Count} streams running; alerts to {Topic}/alerts/STREAM on {Host}:{Port}",
+                _config.Device, streams.Count, publisher.DeviceTopic, _config.Broker.Host, _config.Broker.Port);
+            _systemd?.Notify(ServiceState.Ready);
+            await WatchAsync(streams, stoppingToken).ConfigureAwait(false);
+            foreach (var s in streams) s.Stop();
+            _log.LogInformation("monitor {Device}: stopped; every stream checkpointed; {Pending} alerts wait in the outbox", _config.Device, outbox.Pending);
+            await publishing.ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var s in streams) s.Dispose();
+            if (server is not null) await server.StopAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void Observe(List<MonitoredStream> streams)
+    {
+        long now = Stopwatch.GetTimestamp();
+        double oldest = 0;
+        foreach (var g in new[] { "starting", "running", "silent", "finished", "failed" }) Metrics.Streams.WithLabels(g).Set(streams.Count(s => s.State == g));
+        foreach (var s in streams) oldest = Math.Max(oldest, Stopwatch.GetElapsedTime(s.LastCheckpoint, now).TotalSeconds);
+        Metrics.CheckpointAge.Set(oldest);
+    }
+
+    // The systemd watchdog is pinged at half its period while every stream thread went round within that period, so a
+    // stream stuck in a step (not a slow broker, which never blocks a stream) gets the service restarted.
+    private async Task WatchAsync(List<MonitoredStream> streams, CancellationToken stoppingToken)
+    {
+        TimeSpan? watchdog = long.TryParse(Environment.GetEnvironmentVariable("WATCHDOG_USEC"), out long usec) && usec > 0 ? TimeSpan.FromMicroseconds(usec) : null;
+        var tick = watchdog is { } w ? w / 2 : TimeSpan.FromSeconds(1);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await Task.Delay(tick, stoppingToken).ConfigureAwait(false);
+                if (watchdog is null || _systemd is not { IsEnabled: true }) continue;
+                long now = Stopwatch.GetTimestamp();
+                var stuck = streams.FirstOrDefault(s => s.State != "failed" && Stopwatch.GetElapsedTime(s.LastBeat, now) > watchdog.Value);
+                if (stuck is null) _systemd.Notify(new ServiceState("WATCHDOG=1"));
+                else _log.LogError("stream {Stream}: its loop has not gone round for {Seconds:F0} s; the watchdog is not pinged", stuck.Name, Stopwatch.GetElapsedTime(stuck.LastBeat, now).TotalSeconds);
+            }
+        }
+        catch (OperationCanceledException) { }
+    }
+}
