@@ -5,7 +5,8 @@
   codec/codec.json, codec/codec.safetensors   the mel-vq codec (codec.py): codebook, filterbank, inverse
   voices/<speaker>.safetensors        each training speaker's learned initial state (Lina's rank form);
                                       voices/default.safetensors is en-us, the voice used when none is given
-  golden/                             a teacher-forced run of the exported model in float64 (lina.py)
+  golden-voice/                       a teacher-forced run of the exported model with the default voice,
+                                      in float64 (lina.py), for the runtime's golden test
 
     /usr/bin/python3 export.py --codec-only     # just codec/ (needs data/codebook.npy)
     /usr/bin/python3 export.py                  # everything
@@ -42,11 +43,10 @@ def export_codec(lookahead, iterations):
     print(f"wrote codec/ ({len(cb)} codes)")
 
 
-def export_model():
+def export_model(checkpoint):
     import torch
     import lina
-    import train
-    st = torch.load(os.path.join(HERE, "checkpoints", "last.pt"))
+    st = torch.load(checkpoint)
     cfg = st["cfg"]
     model = lina.LinaModel(cfg)
     model.load_state_dict(st["model"])
@@ -74,19 +74,37 @@ def export_model():
     }
     edge_package.write_package(HERE, "gla-tts", dict(cfg), tensors, provenance, extra_files=files,
                                tokenizer="tokenizer.json", codec="codec", voices="voices")
+    golden(model, os.path.join(vdir, "default.safetensors"))
     print(f"wrote the package: {sum(v.size for v in tensors.values()) / 1e6:.2f} M parameters, "
           f"step {st['step']}, voices {st['speakers']}")
+
+
+def golden(model, voice_path):
+    """golden-voice/: the first validation utterance's text and its first 48 codes, teacher forced."""
+    import make_package
+    import make_tokenizer
+    z = np.load(os.path.join(HERE, "data", "dataset.npz"))
+    n = len(z["texts"])
+    i = n - max(8, n // 50)                                   # the first validation utterance (train.py)
+    codes = z["codes"][z["offsets"][i]:z["offsets"][i + 1]][:48].astype(np.int64) + 3
+    ids = np.concatenate([[1], codes]).reshape(-1, 1).astype(np.int64)
+    voice, _ = edge_package.read_safetensors(voice_path)
+    tok = make_tokenizer.load(os.path.join(HERE, "tokenizer.json"))
+    e_par, e32, scale = make_package.golden_run(model, os.path.join(HERE, "golden-voice"), str(z["texts"][i]), tok, ids,
+                                                voice=voice)
+    print(f"golden-voice: {len(ids)} steps; float32 within {e32:.2e} of float64 (logits up to {scale:.1f})")
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--codec-only", action="store_true")
+    ap.add_argument("--checkpoint", default=os.path.join(HERE, "checkpoints", "last.pt"))
     ap.add_argument("--lookahead", type=int, default=3)
     ap.add_argument("--iterations", type=int, default=8)
     a = ap.parse_args()
     export_codec(a.lookahead, a.iterations)
     if not a.codec_only:
-        export_model()
+        export_model(a.checkpoint)
 
 
 if __name__ == "__main__":

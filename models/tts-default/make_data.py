@@ -25,6 +25,7 @@ DATA = os.path.join(HERE, "data")
 # espeak-ng voices: four training speakers, one held out for the voice-cloning measurements.
 SPEAKERS = ["en-us", "en-us+f3", "en-gb-x-rp", "en-gb-scotland+m3"]
 HELD_OUT = "en-us-nyc"
+CODEBOOK_MINUTES = 48.0
 
 
 def austen_text():
@@ -78,7 +79,7 @@ def main():
     rng.shuffle(sents)
     print(f"{len(sents)} usable sentences in the corpus", flush=True)
 
-    t0, seconds, items = time.time(), 0.0, []
+    t0, seconds, items, durations = time.time(), 0.0, [], []
     for i, s in enumerate(sents):
         if seconds >= a.minutes * 60:
             break
@@ -90,6 +91,7 @@ def main():
         x = codec.read_wav(path)
         seconds += len(x) / codec.SAMPLE_RATE
         items.append((s, spk, path))
+        durations.append(len(x) / codec.SAMPLE_RATE)
         if len(items) % 100 == 0:
             print(f"  synthesized {len(items)} sentences, {seconds / 60:.1f} min of audio, "
                   f"{time.time() - t0:.0f} s", flush=True)
@@ -98,11 +100,22 @@ def main():
     print(f"{len(items)} utterances, {seconds / 60:.1f} min of audio", flush=True)
 
     feats = [codec.features(codec.read_wav(p)).astype(np.float32) for _, _, p in items]
-    allf = np.concatenate(feats)
-    sample = allf[rng.choice(len(allf), size=min(len(allf), 60000), replace=False)]
-    print(f"k-means: {a.codes} codes over {len(sample)} of {len(allf)} frames", flush=True)
-    cb = codec.kmeans(sample, a.codes, iters=25, seed=a.seed)
-    np.save(os.path.join(DATA, "codebook.npy"), cb.astype(np.float32))
+    # The codebook is learned once, on the first CODEBOOK_MINUTES of audio, and kept: a larger dataset
+    # made later (--minutes) is encoded with the codebook the model (and codec/) already use.
+    cb_path = os.path.join(DATA, "codebook.npy")
+    if os.path.exists(cb_path):
+        cb = np.load(cb_path)
+        print(f"reusing {os.path.relpath(cb_path, HERE)} ({len(cb)} codes)", flush=True)
+    else:
+        first, acc = 0, 0.0
+        while first < len(feats) and acc < CODEBOOK_MINUTES * 60:
+            acc += durations[first]
+            first += 1
+        allf = np.concatenate(feats[:first])
+        sample = allf[rng.choice(len(allf), size=min(len(allf), 60000), replace=False)]
+        print(f"k-means: {a.codes} codes over {len(sample)} of {len(allf)} frames", flush=True)
+        cb = codec.kmeans(sample, a.codes, iters=25, seed=a.seed).astype(np.float32)
+        np.save(cb_path, cb)
 
     codes, offsets = [], [0]
     for f in feats:
