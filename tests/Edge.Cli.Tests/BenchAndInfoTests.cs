@@ -26,6 +26,21 @@ public class BenchAndInfoTests
             Assert.True(SignificantDigits(p.Value.GetRawText()) <= 6, $"{p.Name} = {p.Value.GetRawText()}");
     }
 
+    [Fact]
+    public void Bench_warns_in_one_line_when_it_runs_a_debug_build_and_only_then()
+    {
+        var spec = GruAttentionSpec.Random(52, 3, 8, 1, 4, 2, 0, true);
+        using var pkg = spec.Write();
+        var r = CliRunner.Run("bench", pkg.Folder, "--steps", "200", "--warmup", "10", "--json");
+        Assert.Equal(0, r.ExitCode);
+        var kernels = typeof(Edge.Kernels.MatVec).Assembly;
+        bool debugBuild = kernels.GetCustomAttributes(typeof(System.Diagnostics.DebuggableAttribute), false)
+            .Cast<System.Diagnostics.DebuggableAttribute>().Any(d => d.IsJITOptimizerDisabled);
+        bool warned = r.Stderr.Contains("warning: this is a Debug build of edge", StringComparison.Ordinal);
+        Assert.Equal(debugBuild, warned);
+        using var doc = JsonDocument.Parse(r.Stdout);   // the warning goes to standard error: --json stays parseable
+    }
+
     private static int SignificantDigits(string number)
     {
         string mantissa = number.Split('e', 'E')[0].TrimStart('-').Replace(".", "", StringComparison.Ordinal);

@@ -17,6 +17,7 @@ internal static class BenchCommand
     {
         var a = ParsedArguments.Parse("bench", args, ["--steps", "--warmup", "--lengths", "--window", "--plot", .. BackendChoice.Options],
             ["--json", "--compare", "--gla-release", "--vs-transformer"]);
+        if (BuildCheck.TimingWarning() is { } warning) stderr.WriteLine(warning);
         if (a.Flag("--gla-release")) return GlaRelease(a, stdout, stderr);
         string pkg = a.Positional(0, "PKG (a model package folder or zip)");
         a.ExpectPositionals(1);
