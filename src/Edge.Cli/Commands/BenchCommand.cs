@@ -17,7 +17,6 @@ internal static class BenchCommand
     {
         var a = ParsedArguments.Parse("bench", args, ["--steps", "--warmup", "--lengths", "--window", "--plot", .. BackendChoice.Options],
             ["--json", "--compare", "--gla-release", "--vs-transformer"]);
-        if (BuildCheck.TimingWarning() is { } warning) stderr.WriteLine(warning);
         if (a.Flag("--gla-release")) return GlaRelease(a, stdout, stderr);
         string pkg = a.Positional(0, "PKG (a model package folder or zip)");
         a.ExpectPositionals(1);
@@ -33,6 +32,7 @@ internal static class BenchCommand
 
         var backend = BackendChoice.From(a, stderr);
         using var model = EdgeModel.Load(pkg, BackendChoice.LoadOptions(backend));
+        WarnIfDebug(stderr);
         var r = StepBenchmark.Run(model, steps, warmup, new ProgressBar(stderr, "bench", !json).Report);
         if (json)
         {
@@ -51,12 +51,19 @@ internal static class BenchCommand
         return 0;
     }
 
+    /// <summary>Once arguments and package are valid, just before timing: one line when the timings would mislead.</summary>
+    internal static void WarnIfDebug(TextWriter stderr)
+    {
+        if (BuildCheck.TimingWarning() is { } warning) stderr.WriteLine(warning);
+    }
+
     private static int GlaRelease(ParsedArguments a, TextWriter stdout, TextWriter stderr)
     {
         a.ExpectPositionals(0);
         int steps = (int)a.Long("--steps", 100, 1, 100_000);
         int warmup = (int)a.Long("--warmup", 10, 0, 100_000);
         bool json = a.Flag("--json");
+        WarnIfDebug(stderr);
         var r = GlaReleaseBenchmark.Run(steps, warmup, json ? null : m => stderr.WriteLine($"bench: {m}"));
         if (json)
         {
@@ -83,6 +90,8 @@ internal static class BenchCommand
     {
         if (a.Value("--backend") is not null) throw new UsageException("bench: --compare runs both the cpu and the onnx backend; drop --backend (--ep and --profile choose the ONNX side).");
         var onnx = BackendChoice.Onnx(a, stderr);
+        using (EdgeModel.Load(pkg)) { }   // a broken package is its one-line error before any warning or work
+        WarnIfDebug(stderr);
         var cpu = Measure(pkg, CpuBackend.Instance, steps, warmup, json, stderr, out string family);
         var other = Measure(pkg, onnx, steps, warmup, json, stderr, out _);
         var ratio = new BenchRatio(other.UsPerStepP50 / cpu.UsPerStepP50, other.UsPerStepP99 / cpu.UsPerStepP99, other.StepsPerSecond / cpu.StepsPerSecond);

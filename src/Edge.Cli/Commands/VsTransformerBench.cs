@@ -28,6 +28,7 @@ internal static class VsTransformerBench
         using var model = EdgeModel.Load(pkg, BackendChoice.LoadOptions(backend));
         var bar = new ProgressBar(stderr, "bench", !json);
         var r = ConstantMemoryBenchmark.Run(model, lengths, window, warmup, progress: (label, p) => bar.Report(label == "aaren" ? p * 0.05 : 0.05 + p * 0.95));
+        BenchCommand.WarnIfDebug(stderr);   // after the run: the benchmark validates the model itself, and measures allocation
         if (plot is not null) ConstantMemoryPlot.Save(r, plot);
         if (json)
         {
