@@ -68,7 +68,7 @@ def sha256_file(path):
     return h.hexdigest()
 
 
-def write_package(folder, family, config, tensors, provenance, extra_files=(), onnx=None, **top):
+def write_package(folder, family, config, tensors, provenance, extra_files=(), onnx=None, weights_dtype=np.float32, **top):
     """Write model.json + weights.safetensors (float32 tensors named as the reference state_dict).
 
     extra_files: names of files already written into `folder` (step.onnx, tokenizer.json, ...)
@@ -76,7 +76,7 @@ def write_package(folder, family, config, tensors, provenance, extra_files=(), o
     (tokenizer, codec, precision).
     """
     os.makedirs(folder, exist_ok=True)
-    weights = {k: np.asarray(v, dtype=np.float32) for k, v in tensors.items()}
+    weights = {k: np.asarray(v, dtype=weights_dtype) for k, v in tensors.items()}
     write_safetensors(os.path.join(folder, "weights.safetensors"), weights)
     files = ["weights.safetensors"] + list(extra_files)
     if onnx:

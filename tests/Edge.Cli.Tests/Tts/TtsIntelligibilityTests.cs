@@ -10,14 +10,15 @@ namespace Edge.Cli.Tests.Tts;
 /// same sentences is the reference figure.
 /// </summary>
 /// <remarks>
-/// The target is 9 of 10. The committed model (1,380 training steps, models/tts-default/README.md) scores
-/// 4 here (the PyTorch step form of the same weights: 5); <see cref="RequiredOfTen"/> is the floor that model
-/// holds, so a broken runtime path (sampler, decoder, codec) fails this test — it scores 0 — while the model is
-/// trained further. Raise it with every better model; it reaches 9 when the target is met.
+/// The target is 9 of 10. The committed model (1,380 training steps, float16 weights,
+/// models/tts-default/README.md) scores 3 here (4 with its float32 weights, 5 in PyTorch); the drawn codes, and
+/// so the count, move by one with the SIMD path. <see cref="RequiredOfTen"/> is one below what it scores, so a
+/// broken runtime path (sampler, decoder, codec) fails this test — it scores 0 — while the model is trained
+/// further. Raise it with every better model; it reaches 9 when the target is met.
 /// </remarks>
 public sealed class TtsIntelligibilityTests(ITestOutputHelper output)
 {
-    private const int RequiredOfTen = 3;
+    private const int RequiredOfTen = 2;
 
     [Fact]
     [Trait("Category", "Speech")]
