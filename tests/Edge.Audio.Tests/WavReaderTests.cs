@@ -56,6 +56,24 @@ public sealed class WavReaderTests : IDisposable
         Assert.InRange(crossings, 870, 890);
     }
 
+    [Theory]
+    [InlineData(32, 2, 13875, "block align of 13875 bytes")]   // the fuzz finding: NAudio threw ArgumentException mid-read
+    [InlineData(22, 2, 0, "0 channels")]
+    [InlineData(22, 2, 200, "200 channels")]
+    [InlineData(24, 4, 0, "sample rate of 0 Hz")]
+    public void Fuzz_finding_inconsistent_wav_header_fields_are_InvalidInput(int offset, int width, int value, string said)
+    {
+        // A 16-bit stereo file whose header then disagrees with itself at one field of "fmt ".
+        string path = Write("bad-header.wav", new WaveFormat(48000, 16, 2), w => w.WriteSamples(new short[64], 0, 64));
+        var bytes = File.ReadAllBytes(path);
+        if (width == 2) System.Buffers.Binary.BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(offset), (short)value);
+        else System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(offset), value);
+        File.WriteAllBytes(path, bytes);
+        var e = Assert.Throws<EdgeException>(() => WavReader.ReadMono(path));
+        Assert.Equal(EdgeErrorCode.InvalidInput, e.Code);
+        Assert.Contains(said, e.Message);
+    }
+
     [Fact]
     public void A_missing_file_and_a_non_wav_file_are_one_line_errors()
     {

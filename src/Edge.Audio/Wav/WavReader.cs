@@ -30,6 +30,7 @@ public static class WavReader
         using (reader)
         {
             var format = reader.WaveFormat;
+            CheckFormat(format, path);
             ISampleProvider samples;
             try
             {
@@ -45,9 +46,36 @@ public static class WavReader
             ISampleProvider mono = format.Channels == 1 ? samples : new ChannelAverager(samples);
             int rate = sampleRate ?? format.SampleRate;
             ISampleProvider output = rate == format.SampleRate ? mono : new WdlResamplingSampleProvider(mono, rate);
-            return new AudioClip(ReadAll(output, reader.SampleCount * rate / Math.Max(1, format.SampleRate) + 1024), rate);
+            try
+            {
+                return new AudioClip(ReadAll(output, reader.SampleCount * rate / Math.Max(1, format.SampleRate) + 1024), rate);
+            }
+            catch (Exception e) when (e is FormatException or InvalidDataException or EndOfStreamException or ArgumentException)
+            {
+                throw new EdgeException(EdgeErrorCode.InvalidInput, $"{path}: the samples cannot be read ({e.Message.TrimEnd('.')}); the file is corrupt.", e);
+            }
         }
     }
+
+    // The header's fields are untrusted: NAudio reads blocks of BlockAlign bytes and trusts the rest, so a header
+    // whose fields disagree is refused here rather than failing (or misreading) halfway through the samples.
+    private static void CheckFormat(WaveFormat f, string path)
+    {
+        bool pcm = f.Encoding == WaveFormatEncoding.Pcm || f.Encoding == WaveFormatEncoding.Extensible;
+        bool ieee = f.Encoding == WaveFormatEncoding.IeeeFloat;
+        string? problem =
+            f.Channels is < 1 or > MaxChannels ? $"{f.Channels} channels (1..{MaxChannels} are read)"
+            : f.SampleRate is < 1000 or > 384_000 ? $"a sample rate of {f.SampleRate} Hz (1000..384000 are read)"
+            : pcm && f.BitsPerSample is not (8 or 16 or 24 or 32) ? $"{f.BitsPerSample}-bit PCM (8, 16, 24 or 32 are read)"
+            : ieee && f.BitsPerSample is not (32 or 64) ? $"{f.BitsPerSample}-bit float (32 or 64 are read)"
+            : (pcm || ieee) && f.BlockAlign != f.Channels * f.BitsPerSample / 8
+                ? $"a block align of {f.BlockAlign} bytes where {f.Channels} channels of {f.BitsPerSample} bits take {f.Channels * f.BitsPerSample / 8}"
+            : null;
+        if (problem is not null)
+            throw new EdgeException(EdgeErrorCode.InvalidInput, $"{path}: the WAV header declares {problem}; the file is corrupt or not a plain PCM/float WAV.");
+    }
+
+    private const int MaxChannels = 64;
 
     private static float[] ReadAll(ISampleProvider source, long expected)
     {

@@ -49,8 +49,9 @@ internal sealed class PackageZip
         long fileLength = new FileInfo(path).Length;
         var entries = new Dictionary<string, (string, long)>(StringComparer.Ordinal);
         using var zip = OpenArchive(path);
+        var all = EntriesOf(zip, path);
         // A zip of a folder often has that folder as its only top-level entry: strip it.
-        var names = zip.Entries.Where(e => !e.FullName.EndsWith('/')).Select(e => e.FullName.Replace('\\', '/')).ToList();
+        var names = all.Where(e => !e.FullName.EndsWith('/')).Select(e => e.FullName.Replace('\\', '/')).ToList();
         string prefix = "";
         if (!names.Contains("model.json"))
         {
@@ -58,7 +59,7 @@ internal sealed class PackageZip
             if (inner is not null) prefix = inner[..(inner.Length - "model.json".Length)];
         }
         long total = 0;
-        foreach (var e in zip.Entries)
+        foreach (var e in all)
         {
             string name = e.FullName.Replace('\\', '/');
             if (name.EndsWith('/') || !name.StartsWith(prefix, StringComparison.Ordinal)) continue;
@@ -135,6 +136,19 @@ internal sealed class PackageZip
         catch (Exception e) when (e is InvalidDataException or IOException)
         {
             throw new EdgeException(EdgeErrorCode.InvalidPackage, $"{_path}: '{shown}' cannot be unpacked ({MessageText.Value(e.Message, 200)}). The zip is corrupt.");
+        }
+    }
+
+    // The central directory is read on first use of Entries, not when the archive opens, so its faults surface here.
+    private static System.Collections.ObjectModel.ReadOnlyCollection<ZipArchiveEntry> EntriesOf(ZipArchive zip, string path)
+    {
+        try
+        {
+            return zip.Entries;
+        }
+        catch (InvalidDataException e)
+        {
+            throw new EdgeException(EdgeErrorCode.InvalidPackage, $"{path}: the zip's central directory is corrupt ({MessageText.Value(e.Message, 200)}). Make the zip again from the package folder.");
         }
     }
 

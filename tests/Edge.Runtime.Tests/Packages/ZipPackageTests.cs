@@ -99,6 +99,24 @@ public sealed class ZipPackageTests : IDisposable
     }
 
     [Fact]
+    public void Fuzz_finding_end_of_central_directory_miscounting_its_entries_is_InvalidPackage()
+    {
+        // Found by fuzz/Edge.Fuzz (package-zip): the zip opened, and reading its entries threw InvalidDataException.
+        string path = _tmp.File("miscounted.zip");
+        PackageFiles().Write(path);
+        var bytes = File.ReadAllBytes(path);
+        int eocd = bytes.Length - 22;   // the end-of-central-directory record of a zip without a comment
+        Assert.Equal(0x06054b50u, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(eocd)));
+        bytes[eocd + 8]++;   // entries on this disk
+        bytes[eocd + 10]++;  // entries in all
+        File.WriteAllBytes(path, bytes);
+        var e = Assert.Throws<EdgeException>(() => EdgeModel.Load(path).Dispose());
+        Assert.Equal(EdgeErrorCode.InvalidPackage, e.Code);
+        Assert.Contains("central directory is corrupt", e.Message);
+        Assert.Single(e.Message.Split('\n'));
+    }
+
+    [Fact]
     public void Entry_declaring_more_bytes_than_it_holds_is_InvalidPackage()
     {
         var (e, _) = Refused(PackageWithLyingWeights(+100));
