@@ -37,4 +37,7 @@ public enum EdgeErrorCode
 
     /// <summary>A sensor, bus or broker cannot be reached or set up (wrong address, no such device, broker down).</summary>
     SensorUnavailable = 16,
+
+    /// <summary>A stream was used from two threads at once; a stream belongs to one thread at a time (the model is shared).</summary>
+    ConcurrentUse = 17,
 }

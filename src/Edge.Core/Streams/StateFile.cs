@@ -89,6 +89,9 @@ public static class StateFile
         string expected = Meta("checksum");
         string actual = "sha256:" + (legacy ? Checksum(MemoryMarshal.AsBytes(legacyFloats.AsSpan())) : Checksum(state));
         Fail.If(expected != actual, EdgeErrorCode.InvalidState, $"{path}: checksum does not match its contents. The file is corrupt; use another copy.");
+        // A checksum proves the file is what was saved, not that what was saved is sound.
+        if (layout.FirstInvalidValue(state) is { } bad)
+            Fail.With(EdgeErrorCode.InvalidState, $"{path}: state value {bad}; a state never holds NaN or +infinity. It was saved from a stream that had gone bad; use an earlier state.");
         return (state, steps);
     }
 

@@ -59,4 +59,32 @@ public sealed class StateLayout
 
     /// <summary>An entry's elements as float64 (the entry must be F64).</summary>
     public static ReadOnlySpan<double> Doubles(ReadOnlySpan<byte> state, StateEntry entry) => MemoryMarshal.Cast<byte, double>(entry.Bytes(state));
+
+    /// <summary>
+    /// The first value a state must never hold, NaN or +∞, as "entry[index]", or null when there is none.
+    /// −∞ is allowed: it is a running maximum's "nothing seen yet" (aaren, gru-attention's softmax).
+    /// </summary>
+    public string? FirstInvalidValue(ReadOnlySpan<byte> state)
+    {
+        foreach (var e in Entries)
+        {
+            if (e.DType == StateDType.F64)
+            {
+                var d = Doubles(state, e);
+                for (int i = 0; i < d.Length; i++)
+                {
+                    if (double.IsNaN(d[i]) || double.IsPositiveInfinity(d[i])) return $"{e.Name}[{i}] = {d[i]}";
+                }
+            }
+            else
+            {
+                var f = Floats(state, e);
+                for (int i = 0; i < f.Length; i++)
+                {
+                    if (float.IsNaN(f[i]) || float.IsPositiveInfinity(f[i])) return $"{e.Name}[{i}] = {f[i]}";
+                }
+            }
+        }
+        return null;
+    }
 }
