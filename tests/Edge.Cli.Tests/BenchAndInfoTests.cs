@@ -27,6 +27,32 @@ public class BenchAndInfoTests
     }
 
     [Fact]
+    public void Soak_runs_six_adversarial_phases_on_one_stream_finite_with_the_gru_state_inside_minus_one_to_one()
+    {
+        var spec = GruAttentionSpec.Random(53, 3, 16, 1, 8, 2, 0, true);
+        using var pkg = spec.Write();
+        var r = CliRunner.Run("bench", pkg.Folder, "--soak", "--steps", "30000", "--json");
+        Assert.Equal(0, r.ExitCode);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        var j = doc.RootElement;
+        Assert.True(j.GetProperty("finite").GetBoolean());
+        Assert.Equal(30000, j.GetProperty("steps").GetInt64());
+        Assert.Equal(0, j.GetProperty("alloc_bytes_per_step").GetDouble());
+        var phases = j.GetProperty("phases").EnumerateArray().ToArray();
+        Assert.Equal(["random", "constant", "huge", "alternating_sign", "denormal", "zeros"], phases.Select(p => p.GetProperty("pattern").GetString()));
+        foreach (var p in phases)
+        {
+            Assert.Equal(5000, p.GetProperty("steps").GetInt64());
+            Assert.Equal(0, p.GetProperty("non_finite_outputs").GetInt64());
+            Assert.Equal(JsonValueKind.Null, p.GetProperty("invalid_state").ValueKind);
+            // A GRU's hidden state is a convex mix of tanh outputs: inside [-1, 1] whatever the input.
+            Assert.InRange(p.GetProperty("max_abs_state").GetProperty("h").GetDouble(), 0, 1);
+        }
+        // Huge inputs saturate the gates: the hidden state reaches the edge of its range.
+        Assert.True(phases[2].GetProperty("max_abs_state").GetProperty("h").GetDouble() > 0.99);
+    }
+
+    [Fact]
     public void Bench_warns_in_one_line_when_it_runs_a_debug_build_and_only_then()
     {
         var spec = GruAttentionSpec.Random(52, 3, 8, 1, 4, 2, 0, true);

@@ -16,11 +16,12 @@ internal static class BenchCommand
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var a = ParsedArguments.Parse("bench", args, ["--steps", "--warmup", "--lengths", "--window", "--plot", .. BackendChoice.Options],
-            ["--json", "--compare", "--gla-release", "--vs-transformer"]);
+            ["--json", "--compare", "--gla-release", "--vs-transformer", "--soak"]);
         if (a.Flag("--gla-release")) return GlaRelease(a, stdout, stderr);
         string pkg = a.Positional(0, "PKG (a model package folder or zip)");
         a.ExpectPositionals(1);
         if (a.Flag("--vs-transformer")) return VsTransformerBench.Run(pkg, a, stdout, stderr);
+        if (a.Flag("--soak")) return SoakBench.Run(pkg, a, stdout, stderr);
         foreach (var only in new[] { "--lengths", "--window", "--plot" })
         {
             if (a.Value(only) is not null) throw new UsageException($"bench: {only} goes with --vs-transformer.");

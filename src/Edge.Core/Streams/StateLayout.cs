@@ -66,8 +66,10 @@ public sealed class StateLayout
     /// </summary>
     public string? FirstInvalidValue(ReadOnlySpan<byte> state)
     {
-        foreach (var e in Entries)
+        // By index: a foreach over the IReadOnlyList would box its enumerator, and this runs on hot paths' checks.
+        for (int k = 0; k < Entries.Count; k++)
         {
+            var e = Entries[k];
             if (e.DType == StateDType.F64)
             {
                 var d = Doubles(state, e);
