@@ -21,12 +21,23 @@ public static class EdgeCommandLine
     {
         try
         {
-            if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
+            if (args.Length == 0)
             {
-                stdout.Write(Usage.Text);
-                return args.Length == 0 ? UserError : 0;
+                // No command is a usage error: the help goes where errors go, so a script's stdout stays clean.
+                stderr.Write(Usage.Text);
+                return UserError;
+            }
+            if (args[0] is "help" or "--help" or "-h")
+            {
+                if (args.Length == 1)
+                {
+                    stdout.Write(Usage.Text);
+                    return 0;
+                }
+                return Help(args[1], stdout);
             }
             var rest = args[1..];
+            if (rest.Contains("--help") || rest.Contains("-h")) return Help(args[0], stdout);
             return args[0] switch
             {
                 "info" => InfoCommand.Run(rest, stdout),
@@ -56,6 +67,15 @@ public static class EdgeCommandLine
             stderr.WriteLine($"edge: internal error ({e.GetType().Name}): {MessageText.Line(e.Message)}. Please report this with the command you ran.");
             return InternalError;
         }
+    }
+
+    // `edge COMMAND --help` (or `edge help COMMAND`): that command's part of the usage, whatever else is on the line.
+    private static int Help(string command, TextWriter stdout)
+    {
+        string? text = Usage.For(command);
+        if (text is null) throw new UsageException($"unknown command '{command}'. Commands: {Usage.Commands}. Run 'edge help' for details.");
+        stdout.Write(text);
+        return 0;
     }
 
     private static int Version(TextWriter stdout)

@@ -38,6 +38,10 @@ internal static class Usage
         edge bench --gla-release [--steps N] [--json]
             gla-tts at release size (d 1024, 6+6 GLA blocks, 4096 codes, random weights made in memory):
             decoder tokens/s, real-time factor at 75 tokens/s, measured memory bandwidth and the roofline.
+        edge bench PKG --soak [--steps N] [--json]
+            One stream for N steps (10 million) over adversarial inputs: random, constant, ±1e6, ±1000 in
+            turn, denormal, zeros. Every output and state value must stay finite; prints the largest |value|
+            of each state entry per phase, RSS and GC counts. Exit 1 when anything went non-finite.
 
         edge pdm --csv RUN.csv [--models DIR] [--json] [--plot OUT.png] [--state-in F] [--state-out F]
             Replays a laser aging run (bias_ma, monitor_ua, case_temp_c, time_h) through the predictive-
@@ -63,4 +67,30 @@ internal static class Usage
         Exit codes: 0 ok, 2 a problem with the input (the message says what to do), 70 internal error.
 
         """;
+
+    /// <summary>
+    /// The usage of one command: every entry of <see cref="Text"/> whose first line is <c>edge COMMAND …</c>,
+    /// with its indented description, then where the full reference lives; null for an unknown command.
+    /// </summary>
+    public static string? For(string command)
+    {
+        var picked = new System.Text.StringBuilder();
+        bool inside = false;
+        foreach (string line in Text.Split('\n'))
+        {
+            if (line.StartsWith("edge ", StringComparison.Ordinal))
+            {
+                string name = line[5..].Split(' ', 2)[0];
+                inside = name == command;
+            }
+            else if (line.Length == 0 || !line.StartsWith(' '))
+            {
+                inside = false;
+            }
+            if (inside) picked.Append(line).Append('\n');
+        }
+        if (picked.Length == 0) return null;
+        return picked + "\nEvery option, its default and range: docs/cli.md, section 'edge " + command + "'.\n"
+            + "Exit codes: 0 ok, 2 a problem with the input (the message says what to do), 70 internal error.\n";
+    }
 }

@@ -48,7 +48,10 @@ internal sealed class ParsedArguments
                 }
                 else
                 {
-                    throw new UsageException($"{command}: unknown option '{name}'. Options: {string.Join(", ", valued.Concat(flags))}.");
+                    var known = valued.Concat(flags).ToArray();
+                    throw new UsageException(known.Length == 0
+                        ? $"{command}: unknown option '{name}'; '{command}' takes no options. Run 'edge {command} --help'."
+                        : $"{command}: unknown option '{name}'. Options: {string.Join(", ", known)}. Run 'edge {command} --help'.");
                 }
             }
             else

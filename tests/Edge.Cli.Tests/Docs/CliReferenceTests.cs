@@ -35,6 +35,46 @@ public partial class CliReferenceTests : IDisposable
     }
 
     [Fact]
+    public void Soak_json_prints_exactly_the_documented_keys()
+    {
+        string ecg = RepoPaths.Models("gru-attention-ecg");
+        var printed = Keys(Json("bench", ecg, "--soak", "--steps", "600", "--json"));
+        // max_abs_state and end_abs_state are keyed by the model's state entries, which the model names.
+        printed.ExceptWith(["h", "m", "c", "a"]);
+        Assert.Equal(Documented("edge bench --soak"), printed.Order());
+    }
+
+    [Fact]
+    public void Every_command_answers_help_with_its_own_usage_and_exit_0()
+    {
+        foreach (string command in Edge.Cli.Usage.Commands.Split(", "))
+        {
+            foreach (string[] args in new[] { new[] { command, "--help" }, new[] { "help", command } })
+            {
+                var r = CliRunner.Run(args);
+                Assert.True(r.ExitCode == 0, $"edge {string.Join(' ', args)} exited {r.ExitCode}: {r.Stderr}");
+                Assert.StartsWith($"edge {command}", r.Stdout);
+                Assert.Contains($"docs/cli.md, section 'edge {command}'", r.Stdout);
+                Assert.DoesNotContain("\nedge ", r.Stdout.Replace($"\nedge {command}", ""));   // no other command's entry
+            }
+        }
+        // --help wins over whatever else is on the line, even a missing package.
+        Assert.Equal(0, CliRunner.Run("run", "/no/such/package", "--help").ExitCode);
+    }
+
+    [Fact]
+    public void No_command_prints_the_usage_to_standard_error_with_exit_2_and_unknown_options_point_to_help()
+    {
+        var r = CliRunner.Run();
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal("", r.Stdout);
+        Assert.Contains("edge run PKG", r.Stderr);
+        var demo = CliRunner.Run("demo", "--json");
+        Assert.Equal(2, demo.ExitCode);
+        Assert.Contains("'demo' takes no options. Run 'edge demo --help'.", demo.Stderr);
+    }
+
+    [Fact]
     public void Forecast_json_prints_exactly_the_documented_keys()
     {
         string pkg = RepoPaths.Models("aaren-co2");
