@@ -31,7 +31,12 @@ internal static class SoakBench
         stdout.WriteLine(string.Create(c, $"steps      {r.Steps:N0} on one stream, no reset between phases"));
         stdout.WriteLine();
         // One column per state entry: its largest |value| in the phase (and at the phase's end, when lower).
-        var names = model.State.Entries.Select(e => e.Name).ToArray();
+        // A wide state (gla-tts has dozens of entries) shows the six that grew largest; --json has them all.
+        const int Columns = 6;
+        var all = model.State.Entries.Select(e => e.Name).ToArray();
+        var names = all.Length <= Columns ? all
+            : [.. all.OrderByDescending(n => r.Phases.Max(p => p.MaxAbsState[n])).Take(Columns).Order(StringComparer.Ordinal)];
+        if (names.Length < all.Length) stdout.WriteLine($"state      the {Columns} of {all.Length} entries that grew largest (--json lists all)");
         stdout.WriteLine($"phase               steps  non-finite  max |out|  {string.Join("  ", names.Select(n => $"|{n}|".PadLeft(19)))}  steps/s");
         foreach (var p in r.Phases)
         {
