@@ -9,7 +9,7 @@ public class DemoCommandTests
         Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
         Assert.Contains("demo: all checks passed", r.Stdout);
         Assert.DoesNotContain("FAILED", r.Stdout);
-        foreach (var section in new[] { "gru-attention-ecg: next-sample", "on ONNX Runtime (onnx:cpu)", "lina-reference: gla-tts", "aaren-co2: Aaren", "laser pdm: predictor, cae detector and RUL" })
+        foreach (var section in new[] { "gru-attention-ecg: next-sample", "on ONNX Runtime (onnx:cpu)", "lina-reference: gla-tts", "aaren-co2: Aaren", "laser pdm: predictor, cae detector and RUL", "monitor daemon: " })
             Assert.Contains(section, r.Stdout);
         Assert.Contains("0 bytes allocated per step", r.Stdout);
     }

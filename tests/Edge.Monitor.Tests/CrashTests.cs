@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Edge.Maintenance.Pipeline;
 using Edge.Monitor.Checkpoints;
+using Edge.Monitor.Outbox;
 using Edge.TestSupport;
 using Xunit.Abstractions;
 
@@ -57,7 +58,7 @@ public sealed class CrashTests : IDisposable
         using (var last = StartDaemon(config))
         {
             bool complete = await Eventually.TrueAsync(() => subscriber.Ids.IsSupersetOf(expected)
-                && Directory.GetFiles(Path.Combine(_folder, "state", "outbox"), "*.alert.json").Length == 0, 180);
+                && AlertOutbox.CountWaiting(Path.Combine(_folder, "state", "outbox")) == 0, 180);
             last.Kill();
             await last.WaitForExitAsync();
             Assert.True(complete, $"missing {expected.Except(subscriber.Ids).Count()} of {expected.Count} alerts after {kills} kills");

@@ -6,7 +6,7 @@ namespace Edge.Monitor.Tests;
 public static class MonitorConfigFile
 {
     public static string Write(string folder, int brokerPort, int metricsPort, IEnumerable<(string Name, string Csv, double RateHz)> streams, object? tls = null,
-        string? username = null, string? password = null, double checkpointS = 0.5, double reconnectS = 0.3)
+        string? username = null, string? password = null, double checkpointS = 0.5, double reconnectS = 0.3, int workers = 0)
     {
         var config = new Dictionary<string, object?>
         {
@@ -14,6 +14,7 @@ public static class MonitorConfigFile
             ["models"] = ReferenceAlerts.ModelsFolder,
             ["state_dir"] = Path.Combine(folder, "state"),
             ["checkpoint_interval_s"] = checkpointS,
+            ["workers"] = workers,
             ["metrics"] = new { port = metricsPort },
             ["broker"] = new Dictionary<string, object?>
             {

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Edge.Maintenance.Pipeline;
 using Edge.Monitor.Config;
 using Edge.Monitor.Hosting;
+using Edge.Monitor.Outbox;
 using Edge.TestSupport;
 
 namespace Edge.Monitor.Tests;
@@ -25,7 +26,8 @@ public sealed class MonitorDaemonTests : IDisposable
         var expected = ReferenceAlerts.Ids("rig", "u37", csv37);
         expected.UnionWith(ReferenceAlerts.Ids("rig", "u38", csv38));
         Assert.True(expected.Count > 100, $"the two held-out units raise {expected.Count} alerts; the test needs many");
-        string config = MonitorConfigFile.Write(_folder, broker.Port, 0, [("u37", csv37, 250), ("u38", csv38, 250)], reconnectS: 1.5);
+        // One worker steps both streams in turn.
+        string config = MonitorConfigFile.Write(_folder, broker.Port, 0, [("u37", csv37, 250), ("u38", csv38, 250)], reconnectS: 1.5, workers: 1);
 
         using var stop = new CancellationTokenSource();
         var daemon = MonitorHost.RunAsync(MonitorConfigReader.Load(config), NoDefault, stop.Token);
@@ -33,12 +35,12 @@ public sealed class MonitorDaemonTests : IDisposable
         broker.Stop();
         string outbox = Path.Combine(_folder, "state", "outbox");
         // While the broker is away the daemon goes on raising alerts; they wait on disk.
-        Assert.True(await Eventually.TrueAsync(() => Directory.GetFiles(outbox, "*.alert.json").Length >= 20), "alerts did not wait in the outbox");
+        Assert.True(await Eventually.TrueAsync(() => AlertOutbox.CountWaiting(outbox) >= 20), "alerts did not wait in the outbox");
         broker.Start();
         await subscriber.ReconnectAsync();
         Assert.True(await Eventually.TrueAsync(() => subscriber.Ids.IsSupersetOf(expected)), $"missing after the outage: {expected.Except(subscriber.Ids).Count()} of {expected.Count}");
         // Every alert leaves the outbox once its PUBACK is in (the last ones may still be in flight when the set is complete).
-        Assert.True(await Eventually.TrueAsync(() => Directory.GetFiles(outbox, "*.alert.json").Length == 0), "alerts stayed in the outbox after the broker acknowledged them");
+        Assert.True(await Eventually.TrueAsync(() => AlertOutbox.CountWaiting(outbox) == 0), "alerts stayed in the outbox after the broker acknowledged them");
         stop.Cancel();
         await daemon;
 

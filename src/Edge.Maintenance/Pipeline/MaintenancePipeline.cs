@@ -1,3 +1,4 @@
+using Edge.Formats.Safetensors;
 using Edge.Maintenance.Laser;
 using Edge.Sensors;
 using Edge.Streams;
@@ -208,12 +209,18 @@ public sealed class MaintenancePipeline : IDisposable
     }
 
     /// <summary>Writes the whole pipeline state to one file, atomically, bound to the three models' hashes and these options.</summary>
-    public void SaveState(string path)
+    public void SaveState(string path) => SafetensorsWriter.Write(path, SaveStateBytes());
+
+    /// <summary>
+    /// The bytes <see cref="SaveState"/> writes, for a caller that writes the file on another thread (a daemon whose step
+    /// loop must not wait for the disk); <see cref="LoadState"/> reads them back from the file.
+    /// </summary>
+    public byte[] SaveStateBytes()
     {
         _predictor.Snapshot(_predictorState);
         _detector.Snapshot(_detectorState);
         _rul.Snapshot(_rulState);
-        MaintenanceStateFile.Save(path, this, _predictorState.Bytes, _detectorState.Bytes, _rulState.Bytes);
+        return MaintenanceStateFile.Encode(this, _predictorState.Bytes, _detectorState.Bytes, _rulState.Bytes);
     }
 
     /// <summary>Loads a state saved by <see cref="SaveState"/> with the same models and options; on any problem throws and leaves the pipeline unchanged.</summary>

@@ -25,7 +25,7 @@ internal static class MaintenanceStateFile
 
     private sealed record Tensor(string Name, int[] Shape, TensorDType DType, int Offset, int Bytes);
 
-    public static void Save(string path, MaintenancePipeline p, byte[] predictor, byte[] detector, byte[] rul)
+    public static byte[] Encode(MaintenancePipeline p, byte[] predictor, byte[] detector, byte[] rul)
     {
         var counters = new long[PipelineCounters.Count];
         p.Counters.Write(counters);
@@ -50,7 +50,7 @@ internal static class MaintenanceStateFile
         var entries = layout.Select(t => new SafetensorsWriter.RawEntry(t.Name, t.Shape, t.DType, data.AsMemory(t.Offset, t.Bytes))).ToList();
         var meta = Metadata(p);
         meta["checksum"] = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(data));
-        SafetensorsWriter.Write(path, SafetensorsWriter.ToRawBytes(entries, meta));
+        return SafetensorsWriter.ToRawBytes(entries, meta);
     }
 
     public static Contents Load(string path, MaintenancePipeline p)

@@ -27,12 +27,15 @@ public sealed class CheckpointStore
     public string IndexPath(string stream) => Path.Combine(_folder, stream + ".json");
 
     /// <summary>Saves <paramref name="pipeline"/>'s state with the source <paramref name="position"/> (readings consumed).</summary>
-    public void Save(string stream, MaintenancePipeline pipeline, long position)
+    public void Save(string stream, MaintenancePipeline pipeline, long position) => Save(stream, pipeline.SaveStateBytes(), position);
+
+    /// <summary>Saves a state taken with <see cref="MaintenancePipeline.SaveStateBytes"/> at source <paramref name="position"/>.</summary>
+    public void Save(string stream, byte[] state, long position)
     {
         var old = ReadIndex(stream);
         long generation = (old?.Generation ?? 0) + 1;
         string stateFile = $"{stream}.{generation}.state";
-        pipeline.SaveState(Path.Combine(_folder, stateFile));
+        AtomicFile.Write(Path.Combine(_folder, stateFile), state);
         var index = new CheckpointIndex(Format, 1, stream, generation, stateFile, position, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         AtomicFile.Write(IndexPath(stream), JsonSerializer.SerializeToUtf8Bytes(index, Json));
         DurableDirectory.Sync(_folder);

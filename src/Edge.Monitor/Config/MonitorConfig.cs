@@ -15,6 +15,9 @@ public sealed class MonitorConfig
     /// <summary>Seconds between checkpoints of every stream (one is also written at shutdown).</summary>
     public double CheckpointIntervalS { get; init; } = 30;
 
+    /// <summary>Threads that step the streams; 0 = one per core (never more than the streams).</summary>
+    public int Workers { get; init; }
+
     /// <summary>The MQTT broker alerts and status go to.</summary>
     public BrokerConfig Broker { get; init; } = new();
 

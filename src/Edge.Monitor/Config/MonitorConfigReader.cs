@@ -73,6 +73,7 @@ public static partial class MonitorConfigReader
         if (!Directory.Exists(stateDir) && (parent is null || !Directory.Exists(parent)))
             throw new EdgeException(EdgeErrorCode.FileNotFound, $"{file}: $.state_dir '{MessageText.Value(c.StateDir, 200)}': neither it nor its parent folder exists; create the parent.");
         Need(double.IsFinite(c.CheckpointIntervalS) && c.CheckpointIntervalS >= 0.1, "$.checkpoint_interval_s", $"is {c.CheckpointIntervalS}; give 0.1 seconds or more.");
+        Need(c.Workers is >= 0 and <= 256, "$.workers", $"is {c.Workers}; give 0 (one per core) to 256.");
         Need(c.Metrics.Port is >= 0 and <= 65535, "$.metrics.port", $"is {c.Metrics.Port}; give 0 (off) or a TCP port.");
 
         var b = c.Broker;
@@ -119,11 +120,11 @@ public static partial class MonitorConfigReader
                     Need(src.Path is not null, $"{at}.source.path", "is missing; a csv source names its file.");
                     Need(src.Topics is null, $"{at}.source.topics", "belongs to an mqtt source; remove it.");
                     Need(double.IsFinite(src.RateHz) && src.RateHz is >= 0 and <= 100_000, $"{at}.source.rate_hz", $"is {src.RateHz}; give 0 (as fast as possible) to 100000.");
-                    source = new SourceConfig { Kind = "csv", Path = Existing(src.Path, $"{at}.source.path"), RateHz = src.RateHz };
+                    source = new SourceConfig { Kind = "csv", Path = Existing(src.Path, $"{at}.source.path"), RateHz = src.RateHz, Loop = src.Loop };
                     break;
                 case "mqtt":
                     Need(src.Topics is not null, $"{at}.source.topics", "is missing; an mqtt source names its bias, monitor and case_temp topics.");
-                    Need(src.Path is null && src.RateHz == 0, $"{at}.source.path", "and rate_hz belong to a csv source; remove them.");
+                    Need(src.Path is null && src.RateHz == 0 && !src.Loop, $"{at}.source.path", "rate_hz and loop belong to a csv source; remove them.");
                     Need(src.Topics!.Bias.Length > 0 && src.Topics.Monitor.Length > 0 && src.Topics.CaseTemp.Length > 0, $"{at}.source.topics", "needs all three of bias, monitor and case_temp.");
                     source = src;
                     break;
@@ -134,7 +135,7 @@ public static partial class MonitorConfigReader
         }
         return new MonitorConfig
         {
-            Device = c.Device, Models = Existing(c.Models, "$.models", folder: true), StateDir = stateDir, CheckpointIntervalS = c.CheckpointIntervalS,
+            Device = c.Device, Models = Existing(c.Models, "$.models", folder: true), StateDir = stateDir, CheckpointIntervalS = c.CheckpointIntervalS, Workers = c.Workers,
             Broker = broker, Metrics = c.Metrics, Streams = streams,
         };
     }

@@ -12,6 +12,9 @@ public sealed class SourceConfig
     /// <summary>csv: readings per second of wall time; 0 replays as fast as the pipeline runs.</summary>
     public double RateHz { get; init; }
 
+    /// <summary>csv: at the end start the file again, its times shifted on past the last reading, for ever (a soak test's sensor).</summary>
+    public bool Loop { get; init; }
+
     /// <summary>mqtt: the topic of each channel.</summary>
     public MqttTopicsConfig? Topics { get; init; }
 }

@@ -11,12 +11,16 @@ namespace Edge.Monitor.Hosting;
 public static class MonitorHost
 {
     /// <summary>Runs <paramref name="config"/> until SIGTERM/Ctrl-C or <paramref name="cancellationToken"/>.</summary>
-    public static async Task RunAsync(MonitorConfig config, Func<MaintenanceModels> defaultModels, CancellationToken cancellationToken = default)
+    public static Task RunAsync(MonitorConfig config, Func<MaintenanceModels> defaultModels, CancellationToken cancellationToken = default) =>
+        RunAsync(config, defaultModels, LogLevel.Information, cancellationToken);
+
+    /// <summary>Runs <paramref name="config"/> until SIGTERM/Ctrl-C or <paramref name="cancellationToken"/>, logging at <paramref name="logLevel"/> and above.</summary>
+    public static async Task RunAsync(MonitorConfig config, Func<MaintenanceModels> defaultModels, LogLevel logLevel, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSystemd();
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ "; o.UseUtcTimestamp = true; });
-        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.SetMinimumLevel(logLevel);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddSingleton(config);
         builder.Services.AddSingleton(defaultModels);

@@ -1,10 +1,12 @@
 using System.Diagnostics;
+using Edge.Maintenance.Laser;
 using Edge.Maintenance.Pipeline;
 using Edge.Monitor.Checkpoints;
 using Edge.Monitor.Config;
 using Edge.Monitor.Metrics;
 using Edge.Monitor.Outbox;
 using Edge.Monitor.Publishing;
+using Edge.Monitor.Scheduling;
 using Edge.Monitor.Streams;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
@@ -15,8 +17,8 @@ namespace Edge.Monitor.Hosting;
 
 /// <summary>
 /// The daemon as a hosted service: opens the outbox and checkpoints under <see cref="MonitorConfig.StateDir"/>, starts the
-/// metrics endpoint on 127.0.0.1, one thread per stream and the publisher; pings the systemd watchdog while every
-/// stream's loop is alive; at shutdown stops the streams, checkpoints each and says "offline".
+/// metrics endpoint on 127.0.0.1, the streams on the scheduler's workers and the publisher; pings the systemd watchdog
+/// while every stream is serviced; at shutdown stops the workers, checkpoints each stream and says "offline".
 /// </summary>
 public sealed class MonitorWorker : BackgroundService
 {
@@ -42,24 +44,29 @@ public sealed class MonitorWorker : BackgroundService
     {
         using var models = _config.Models is { } dir ? MaintenanceModels.LoadFolder(dir) : _models();
         Directory.CreateDirectory(_config.StateDir);
-        using var outbox = new AlertOutbox(Path.Combine(_config.StateDir, "outbox"));
+        using var outbox = new AlertOutbox(Path.Combine(_config.StateDir, "outbox"), problem =>
+        {
+            Metrics.OutboxWriteFailures.Inc();
+            _log.LogError("outbox: {Problem}", problem);
+        });
         if (outbox.Pending > 0) _log.LogInformation("outbox: {Pending} alerts from the last run wait to be sent", outbox.Pending);
-        if (outbox.Unreadable > 0) _log.LogWarning("outbox: {Count} files that are not alerts were set aside as *.unreadable", outbox.Unreadable);
+        if (outbox.UnreadableLines > 0) _log.LogWarning("outbox: {Count} lines were not alerts (a batch cut by a crash is raised again from the checkpoints)", outbox.UnreadableLines);
         Metrics.OutboxPending.Set(outbox.Pending);
-        var checkpoints = new CheckpointStore(Path.Combine(_config.StateDir, "checkpoints"));
+        var store = new CheckpointStore(Path.Combine(_config.StateDir, "checkpoints"));
         await using var publisher = new AlertPublisher(_config.Device, _config.Broker, outbox, Metrics, _log);
         string? password = AlertPublisher.Password(_config.Broker);
         var interval = TimeSpan.FromSeconds(_config.CheckpointIntervalS);
         var streams = new List<MonitoredStream>();
         MetricServer? server = null;
+        var checkpoints = new CheckpointWriter(store, outbox, Metrics, _log);
         try
         {
             foreach (var s in _config.Streams)
             {
                 Func<long, ILaserFrames> open = s.Source.Kind == "csv"
-                    ? skip => new CsvLaserFrames(s.Source.Path!, skip)
+                    ? skip => new CsvLaserFrames(s.Source.Path!, skip, s.Source.Loop)
                     : _ => new MqttLaserFrames($"{publisher.ClientId}-{s.Name}", _config.Broker, s.Source.Topics!, password);
-                streams.Add(new MonitoredStream(s, _config.Device, models, open, outbox, checkpoints, publisher, Metrics, _log, interval));
+                streams.Add(new MonitoredStream(s, _config.Device, models, open, outbox, store, checkpoints, publisher, Metrics, _log, interval));
             }
             if (_config.Metrics.Port > 0)
             {
@@ -68,26 +75,42 @@ public sealed class MonitorWorker : BackgroundService
                 server.Start();
                 _log.LogInformation("metrics: http://127.0.0.1:{Port}/metrics", _config.Metrics.Port);
             }
-            Metrics.Registry.AddBeforeCollectCallback(() => Observe(streams));
-            foreach (var s in streams) s.Start();
+            Metrics.Registry.AddBeforeCollectCallback(() => Observe(streams, outbox));
+            WarmUp(models);
+            var scheduler = new StreamScheduler(streams, _config.Workers, Metrics);
+            scheduler.Start(interval);
             var publishing = publisher.RunAsync(stoppingToken);
-            _log.LogInformation("monitor {Device}: {Count} streams running; alerts to {Topic}/alerts/STREAM on {Host}:{Port}",
-                _config.Device, streams.Count, publisher.DeviceTopic, _config.Broker.Host, _config.Broker.Port);
+            _log.LogInformation("monitor {Device}: {Count} streams on {Workers} workers; alerts to {Topic}/alerts/STREAM on {Host}:{Port}",
+                _config.Device, streams.Count, scheduler.Workers, publisher.DeviceTopic, _config.Broker.Host, _config.Broker.Port);
             _systemd?.Notify(ServiceState.Ready);
             await WatchAsync(streams, stoppingToken).ConfigureAwait(false);
+            scheduler.Stop();
             foreach (var s in streams) s.Stop();
+            checkpoints.Dispose();
             _log.LogInformation("monitor {Device}: stopped; every stream checkpointed; {Pending} alerts wait in the outbox", _config.Device, outbox.Pending);
             await publishing.ConfigureAwait(false);
         }
         finally
         {
+            checkpoints.Dispose();
             foreach (var s in streams) s.Dispose();
             if (server is not null) await server.StopAsync().ConfigureAwait(false);
         }
     }
 
-    private void Observe(List<MonitoredStream> streams)
+    // The first steps of a pipeline run its code for the first time (the JIT); a scratch pipeline takes that cost before
+    // the first reading is due, so that the streams' first readings are not all late together.
+    private static void WarmUp(MaintenanceModels models)
     {
+        using var scratch = new MaintenancePipeline(models);
+        var t0 = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        for (int i = 0; i < 200; i++)
+            scratch.Step(new LaserReading(t0.AddMinutes(i), 60 * (1 + 0.002 * i), 300 * (1 - 0.001 * i), 25 + 0.01 * i));
+    }
+
+    private void Observe(List<MonitoredStream> streams, AlertOutbox outbox)
+    {
+        Metrics.OutboxPending.Set(outbox.Pending);
         long now = Stopwatch.GetTimestamp();
         double oldest = 0;
         foreach (var g in new[] { "starting", "running", "silent", "finished", "failed" }) Metrics.Streams.WithLabels(g).Set(streams.Count(s => s.State == g));
@@ -95,7 +118,7 @@ public sealed class MonitorWorker : BackgroundService
         Metrics.CheckpointAge.Set(oldest);
     }
 
-    // The systemd watchdog is pinged at half its period while every stream thread went round within that period, so a
+    // The systemd watchdog is pinged at half its period while a worker serviced every stream within that period, so a
     // stream stuck in a step (not a slow broker, which never blocks a stream) gets the service restarted.
     private async Task WatchAsync(List<MonitoredStream> streams, CancellationToken stoppingToken)
     {
@@ -110,7 +133,7 @@ public sealed class MonitorWorker : BackgroundService
                 long now = Stopwatch.GetTimestamp();
                 var stuck = streams.FirstOrDefault(s => s.State != "failed" && Stopwatch.GetElapsedTime(s.LastBeat, now) > watchdog.Value);
                 if (stuck is null) _systemd.Notify(new ServiceState("WATCHDOG=1"));
-                else _log.LogError("stream {Stream}: its loop has not gone round for {Seconds:F0} s; the watchdog is not pinged", stuck.Name, Stopwatch.GetElapsedTime(stuck.LastBeat, now).TotalSeconds);
+                else _log.LogError("stream {Stream}: no worker has serviced it for {Seconds:F0} s; the watchdog is not pinged", stuck.Name, Stopwatch.GetElapsedTime(stuck.LastBeat, now).TotalSeconds);
             }
         }
         catch (OperationCanceledException) { }

@@ -16,6 +16,9 @@ public sealed class MonitorMetrics
         var f = Prometheus.Metrics.WithCustomRegistry(Registry);
         StepSeconds = f.CreateHistogram("edge_monitor_step_seconds", "Time of one pipeline step (predictor, detector, RUL), seconds.",
             new HistogramConfiguration { LabelNames = [], Buckets = Histogram.ExponentialBuckets(2e-6, 2, 18) });
+        StepDelay = f.CreateHistogram("edge_monitor_step_delay_seconds", "From a paced reading's due time to the end of its step, seconds (more than one period counts as dropped).",
+            new HistogramConfiguration { LabelNames = [], Buckets = Histogram.ExponentialBuckets(1e-5, 2, 16) });
+        WorkerBusy = f.CreateCounter("edge_monitor_worker_busy_seconds_total", "Wall time each scheduler worker spent servicing its streams, seconds.", "worker");
         Streams = f.CreateGauge("edge_monitor_streams", "Streams by state.", "state");
         Samples = f.CreateCounter("edge_monitor_samples_total", "Readings stepped through a stream's pipeline.", "stream");
         Rejected = f.CreateCounter("edge_monitor_samples_rejected_total", "Readings refused (NaN, out of range, sensor status not Ok, time not after the last).", "stream", "reason");
@@ -31,6 +34,7 @@ public sealed class MonitorMetrics
         Checkpoints = f.CreateCounter("edge_monitor_checkpoints_total", "Stream checkpoints written.");
         CheckpointFailures = f.CreateCounter("edge_monitor_checkpoint_failures_total", "Stream checkpoints that could not be written.");
         CheckpointsRefused = f.CreateCounter("edge_monitor_checkpoints_refused_total", "Checkpoints refused at start (another model, a broken file); the stream started over.");
+        OutboxWriteFailures = f.CreateCounter("edge_monitor_outbox_write_failures_total", "Batches of alerts the outbox could not write (a full or failing disk); they stay queued and are retried.");
         CheckpointAge = f.CreateGauge("edge_monitor_checkpoint_age_seconds", "Seconds since the oldest stream's last checkpoint.");
     }
 
@@ -39,6 +43,8 @@ public sealed class MonitorMetrics
 
 #pragma warning disable CS1591 // each metric's help text above documents it
     public Histogram StepSeconds { get; }
+    public Histogram StepDelay { get; }
+    public Counter WorkerBusy { get; }
     public Gauge Streams { get; }
     public Counter Samples { get; }
     public Counter Rejected { get; }
@@ -55,5 +61,6 @@ public sealed class MonitorMetrics
     public Counter CheckpointFailures { get; }
     public Counter CheckpointsRefused { get; }
     public Gauge CheckpointAge { get; }
+    public Counter OutboxWriteFailures { get; }
 #pragma warning restore CS1591
 }

@@ -1,21 +1,24 @@
 namespace Edge.Monitor.Outbox;
 
-/// <summary>An alert waiting in the outbox, the file that holds it, and whether a copy may already have reached the broker.</summary>
+/// <summary>An alert in the outbox, the segment file that holds it, and whether a copy may already have reached the broker.</summary>
 public sealed class OutboxEntry
 {
-    /// <summary>Wraps <paramref name="alert"/> stored in <paramref name="file"/>.</summary>
-    public OutboxEntry(Alert alert, string file, bool redelivery)
+    /// <summary>Wraps <paramref name="alert"/>, queued as number <paramref name="sequence"/>.</summary>
+    public OutboxEntry(Alert alert, long sequence, bool redelivery)
     {
         Alert = alert;
-        File = file;
+        Sequence = sequence;
         Redelivery = redelivery;
     }
 
     /// <summary>The alert as raised.</summary>
     public Alert Alert { get; }
 
-    /// <summary>Its file in the outbox folder.</summary>
-    public string File { get; }
+    /// <summary>Its place in this run's queue (1, 2, …): a checkpoint waits until every alert up to its number is on disk.</summary>
+    public long Sequence { get; }
+
+    /// <summary>The segment file it is written in; -1 until written.</summary>
+    public long Segment { get; internal set; } = -1;
 
     /// <summary>True once a send may have reached the broker without its acknowledgement reaching us (found on disk at start, or a publish that failed): the next copy is marked <see cref="Alert.Redelivery"/>.</summary>
     public bool Redelivery { get; set; }

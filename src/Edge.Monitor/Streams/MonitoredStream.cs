@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Edge.Maintenance.Laser;
 using Edge.Maintenance.Pipeline;
 using Edge.Monitor.Checkpoints;
 using Edge.Monitor.Config;
@@ -13,34 +14,41 @@ using Prometheus;
 namespace Edge.Monitor.Streams;
 
 /// <summary>
-/// One stream on its own thread: polls its source, paces a replay, steps the pipeline, queues alerts in the outbox,
-/// checkpoints itself on the interval, and reports rejected readings, gaps and a silent sensor as a log line and a
-/// metric. A fault in one stream stops only that stream.
+/// One stream, stepped by a scheduler's worker through <see cref="Service"/>: polls its source, paces a replay, steps
+/// the pipeline, queues alerts in the outbox, hands a checkpoint to the writer on the interval, and reports rejected
+/// readings, gaps and a silent sensor as a log line and a metric. A fault in one stream stops only that stream.
+/// Stepping allocates nothing (an alert, a log line and a checkpoint do).
 /// </summary>
 public sealed class MonitoredStream : IDisposable
 {
+    // Unpaced sources (a replay at rate 0, MQTT) are read in runs of this many readings, so one stream cannot hold its worker.
+    private const int Run = 64;
+    private static readonly long PollTicks = Stopwatch.Frequency / 500;   // 2 ms between polls of a source with nothing new
     private readonly StreamConfig _config;
     private readonly string _device;
     private readonly MaintenancePipeline _pipeline;
     private readonly Func<long, ILaserFrames> _open;
     private readonly AlertOutbox _outbox;
-    private readonly CheckpointStore _checkpoints;
+    private readonly CheckpointWriter _checkpoints;
     private readonly AlertPublisher _publisher;
     private readonly MonitorMetrics _metrics;
     private readonly ILogger _log;
-    private readonly TimeSpan _checkpointInterval;
+    private readonly long _checkpointTicks, _periodTicks, _silenceTicks;
     private readonly Counter.Child _samples, _dropped, _gaps, _silences;
     private readonly Counter.Child[] _rejected;
+    private readonly Action<long> _checkpointWritten;
+    private ILaserFrames? _frames;
     private long _position;
-    private long _lastCheckpointTicks;
+    private long _lastCheckpointTicks, _checkpointQueuedTicks;
     private long _beatTicks;
+    private long _next, _lastData, _lastDropped, _lastTimeTicks;
+    private bool _silent, _hasLastTime;
+    private int _loggedRejections;
     private string _state = "starting";
-    private Thread? _thread;
-    private volatile bool _stopping;
 
     /// <summary>Builds the stream and restores its checkpoint (one from another model is refused with a log line and the stream starts over).</summary>
     public MonitoredStream(StreamConfig config, string device, MaintenanceModels models, Func<long, ILaserFrames> open, AlertOutbox outbox,
-        CheckpointStore checkpoints, AlertPublisher publisher, MonitorMetrics metrics, ILogger log, TimeSpan checkpointInterval)
+        CheckpointStore store, CheckpointWriter checkpoints, AlertPublisher publisher, MonitorMetrics metrics, ILogger log, TimeSpan checkpointInterval)
     {
         _config = config;
         _device = device;
@@ -50,16 +58,19 @@ public sealed class MonitoredStream : IDisposable
         _publisher = publisher;
         _metrics = metrics;
         _log = log;
-        _checkpointInterval = checkpointInterval;
+        _checkpointTicks = (long)(checkpointInterval.TotalSeconds * Stopwatch.Frequency);
+        _periodTicks = config.Source.RateHz > 0 ? (long)(Stopwatch.Frequency / config.Source.RateHz) : 0;
+        _silenceTicks = (long)(config.SilenceS * Stopwatch.Frequency);
         _pipeline = new MaintenancePipeline(models);
         _samples = metrics.Samples.WithLabels(config.Name);
         _dropped = metrics.Dropped.WithLabels(config.Name);
         _gaps = metrics.Gaps.WithLabels(config.Name);
         _silences = metrics.Silences.WithLabels(config.Name);
         _rejected = Enum.GetValues<MaintenanceRejection>().Select(r => metrics.Rejected.WithLabels(config.Name, r.ToString())).ToArray();
+        _checkpointWritten = ticks => Interlocked.Exchange(ref _lastCheckpointTicks, ticks);
         try
         {
-            if (_checkpoints.Restore(config.Name, _pipeline) is { } p)
+            if (store.Restore(config.Name, _pipeline) is { } p)
             {
                 _position = p;
                 _log.LogInformation("stream {Stream}: resumed from its checkpoint at reading {Position} ({Alerts} alerts so far)", config.Name, p, _pipeline.Alerts);
@@ -69,12 +80,11 @@ public sealed class MonitoredStream : IDisposable
         {
             _metrics.CheckpointsRefused.Inc();
             _log.LogWarning("stream {Stream}: checkpoint refused, starting over from the first reading: {Problem}", config.Name, e.Message);
-            _checkpoints.SetAside(config.Name);
+            store.SetAside(config.Name);
             _pipeline.Reset();
             _position = 0;
         }
-        _lastCheckpointTicks = Stopwatch.GetTimestamp();
-        _beatTicks = _lastCheckpointTicks;
+        _lastCheckpointTicks = _checkpointQueuedTicks = _beatTicks = Stopwatch.GetTimestamp();
     }
 
     /// <summary>The stream's name.</summary>
@@ -86,131 +96,170 @@ public sealed class MonitoredStream : IDisposable
     /// <summary>"starting", "running", "silent", "finished" or "failed".</summary>
     public string State => Volatile.Read(ref _state);
 
-    /// <summary>When the stream's loop last went round (Stopwatch ticks): the watchdog's proof of life.</summary>
+    /// <summary>When a worker last serviced the stream (Stopwatch ticks): the watchdog's proof of life.</summary>
     public long LastBeat => Interlocked.Read(ref _beatTicks);
 
-    /// <summary>When the last checkpoint was written (Stopwatch ticks).</summary>
+    /// <summary>When the last checkpoint reached the disk (Stopwatch ticks).</summary>
     public long LastCheckpoint => Interlocked.Read(ref _lastCheckpointTicks);
 
-    /// <summary>Starts the stream's thread.</summary>
-    public void Start()
+    /// <summary>Opens the source at the checkpoint's position; a source that cannot open fails this stream only.</summary>
+    public void Open()
     {
-        _thread = new Thread(Run) { IsBackground = true, Name = "edge-monitor " + _config.Name };
-        _thread.Start();
-    }
-
-    /// <summary>Stops the thread and writes a last checkpoint.</summary>
-    public void Stop()
-    {
-        _stopping = true;
-        _thread?.Join();
-        if (State != "failed") Checkpoint();
-    }
-
-    private void Run()
-    {
-        ILaserFrames? frames = null;
         try
         {
-            frames = _open(_position);
+            _frames = _open(_position);
             SetState("running", null);
-            double period = _config.Source.RateHz > 0 ? 1.0 / _config.Source.RateHz : 0;
-            long periodTicks = (long)(period * Stopwatch.Frequency);
-            long next = Stopwatch.GetTimestamp();
-            long lastData = next;
-            bool silent = false;
-            long lastDropped = 0;
-            DateTimeOffset? lastTime = null;
-            int loggedRejections = 0;
-            while (!_stopping)
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Fault(e);
+        }
+    }
+
+    /// <summary>
+    /// Sets when a paced replay's first reading is due (<paramref name="start"/>) and when the first checkpoint is
+    /// (<paramref name="firstCheckpoint"/>; the scheduler spreads them over the interval), both Stopwatch ticks.
+    /// </summary>
+    public void Align(long start, long firstCheckpoint)
+    {
+        _next = _lastData = start;
+        _checkpointQueuedTicks = firstCheckpoint - _checkpointTicks;
+    }
+
+    /// <summary>
+    /// Steps what is due at <paramref name="now"/> (Stopwatch ticks) and returns when the stream next needs its worker;
+    /// <see cref="long.MaxValue"/> once it has finished or failed. Allocates nothing unless an alert, a log line or a checkpoint is due.
+    /// </summary>
+    public long Service(long now)
+    {
+        _beatTicks = now;
+        if (_frames is null) return long.MaxValue;
+        try
+        {
+            if (now - _checkpointQueuedTicks >= _checkpointTicks) QueueCheckpoint(now);
+            if (_periodTicks == 0)
             {
-                long now = Stopwatch.GetTimestamp();
-                Interlocked.Exchange(ref _beatTicks, now);
-                if (Stopwatch.GetElapsedTime(LastCheckpoint, now) >= _checkpointInterval) Checkpoint();
-                if (periodTicks > 0)
+                for (int i = 0; i < Run; i++)
                 {
-                    long wait = next - now;
-                    if (wait > 0)
-                    {
-                        Thread.Sleep(TimeSpan.FromTicks(Math.Max(1, wait * TimeSpan.TicksPerSecond / Stopwatch.Frequency)));
-                        continue;
-                    }
-                    // A whole period late: that slot's reading was not on time (it is still stepped; a replay drops no data).
-                    if (-wait > periodTicks) _dropped.Inc();
-                    next += periodTicks;
-                    if (next < now - 16 * periodTicks) next = now;   // after a long stall, do not burst to catch up
+                    var read = ReadAndStep(now);
+                    if (read == FrameRead.End) return Finish();
+                    if (read == FrameRead.None) return now + PollTicks;
                 }
-                var read = frames.TryRead(out var reading);
-                if (frames.Dropped != lastDropped)
-                {
-                    _dropped.Inc(frames.Dropped - lastDropped);
-                    _log.LogWarning("stream {Stream}: the source dropped {Count} readings (its queue was full)", _config.Name, frames.Dropped - lastDropped);
-                    lastDropped = frames.Dropped;
-                }
-                if (read == FrameRead.End)
-                {
-                    _log.LogInformation("stream {Stream}: the source ended after {Position} readings", _config.Name, _position);
-                    SetState("finished", null);
-                    Checkpoint();
-                    while (!_stopping) { Interlocked.Exchange(ref _beatTicks, Stopwatch.GetTimestamp()); Thread.Sleep(50); }
-                    break;
-                }
-                if (read == FrameRead.None)
-                {
-                    if (!silent && _config.SilenceS > 0 && Stopwatch.GetElapsedTime(lastData).TotalSeconds >= _config.SilenceS)
-                    {
-                        silent = true;
-                        _silences.Inc();
-                        _log.LogWarning("stream {Stream}: no reading for {Seconds} s; the sensor is gone ({Problem})", _config.Name, _config.SilenceS, frames.LastProblem ?? "no problem reported");
-                        SetState("silent", frames.LastProblem);
-                    }
-                    Thread.Sleep(5);
-                    continue;
-                }
-                lastData = Stopwatch.GetTimestamp();
-                if (silent)
-                {
-                    silent = false;
-                    _log.LogInformation("stream {Stream}: the sensor is back", _config.Name);
-                    SetState("running", null);
-                }
-                if (_config.GapS > 0 && lastTime is { } lt && (reading.Time - lt).TotalSeconds > _config.GapS)
-                {
-                    _gaps.Inc();
-                    _log.LogWarning("stream {Stream}: a gap of {Seconds:F0} s in the readings before reading {Position}", _config.Name, (reading.Time - lt).TotalSeconds, _position);
-                }
-                long t0 = Stopwatch.GetTimestamp();
-                var step = _pipeline.Step(reading);
-                _metrics.StepSeconds.Observe(Stopwatch.GetElapsedTime(t0).TotalSeconds);
-                long position = _position;
-                if (step.Kind == MaintenanceStepKind.Rejected)
-                {
-                    _rejected[(int)step.Rejection].Inc();
-                    // Every rejection is counted; the log says the first ones and then one in a thousand, so a dead sensor cannot flood it.
-                    if (loggedRejections < 20 || _rejected[(int)step.Rejection].Value % 1000 == 0)
-                    {
-                        loggedRejections++;
-                        _log.LogWarning("stream {Stream}: reading {Position} rejected: {Problem}", _config.Name, position, frames.LastProblem is { } p && reading.Status != Sensors.SensorStatus.Ok ? p : step.Problem);
-                    }
-                }
-                else
-                {
-                    lastTime = reading.Time;
-                    _samples.Inc();
-                    if (step.IsAlert || step.IsEndOfLife) Raise(step, position);
-                }
-                Interlocked.Exchange(ref _position, position + 1);
+                return now;
+            }
+            if (now < _next) return _next;
+            // A reading is due every period; more than one period late it counts as dropped (a real sensor's sample would
+            // have been lost) though a replay still steps it. After a long stall the slots missed are counted and skipped.
+            long behind = (now - _next) / _periodTicks;
+            if (behind > 16)
+            {
+                _dropped.Inc(behind);
+                _next += behind * _periodTicks;
+            }
+            for (int i = 0; i < 4 && now >= _next; i++)
+            {
+                if (now - _next > _periodTicks) _dropped.Inc();
+                long due = _next;
+                _next += _periodTicks;
+                var read = ReadAndStep(now);
+                if (read == FrameRead.End) return Finish();
+                _metrics.StepDelay.Observe(Stopwatch.GetElapsedTime(due).TotalSeconds);
+                if (read == FrameRead.None) break;
+            }
+            return _next;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Fault(e);
+            return long.MaxValue;
+        }
+    }
+
+    private FrameRead ReadAndStep(long now)
+    {
+        var frames = _frames!;
+        var read = frames.TryRead(out var reading);
+        if (frames.Dropped != _lastDropped)
+        {
+            _dropped.Inc(frames.Dropped - _lastDropped);
+            _log.LogWarning("stream {Stream}: the source dropped {Count} readings (its queue was full)", _config.Name, frames.Dropped - _lastDropped);
+            _lastDropped = frames.Dropped;
+        }
+        if (read == FrameRead.End)
+        {
+            _log.LogInformation("stream {Stream}: the source ended after {Position} readings", _config.Name, _position);
+            return read;
+        }
+        if (read == FrameRead.None)
+        {
+            if (!_silent && _silenceTicks > 0 && now - _lastData >= _silenceTicks)
+            {
+                _silent = true;
+                _silences.Inc();
+                _log.LogWarning("stream {Stream}: no reading for {Seconds} s; the sensor is gone ({Problem})", _config.Name, _config.SilenceS, frames.LastProblem ?? "no problem reported");
+                SetState("silent", frames.LastProblem);
+            }
+            return read;
+        }
+        _lastData = now;
+        if (_silent)
+        {
+            _silent = false;
+            _log.LogInformation("stream {Stream}: the sensor is back", _config.Name);
+            SetState("running", null);
+        }
+        Step(reading);
+        return read;
+    }
+
+    private void Step(in LaserReading reading)
+    {
+        long ticks = reading.Time.UtcTicks;
+        if (_config.GapS > 0 && _hasLastTime && ticks - _lastTimeTicks > (long)(_config.GapS * TimeSpan.TicksPerSecond))
+        {
+            _gaps.Inc();
+            _log.LogWarning("stream {Stream}: a gap of {Seconds:F0} s in the readings before reading {Position}", _config.Name, (ticks - _lastTimeTicks) / (double)TimeSpan.TicksPerSecond, _position);
+        }
+        long t0 = Stopwatch.GetTimestamp();
+        var step = _pipeline.Step(reading);
+        _metrics.StepSeconds.Observe(Stopwatch.GetElapsedTime(t0).TotalSeconds);
+        long position = _position;
+        if (step.Kind == MaintenanceStepKind.Rejected)
+        {
+            var counter = _rejected[(int)step.Rejection];
+            counter.Inc();
+            // Every rejection is counted; the log says the first ones and then one in a thousand, so a dead sensor cannot flood it.
+            if (_loggedRejections < 20 || counter.Value % 1000 == 0)
+            {
+                _loggedRejections++;
+                _log.LogWarning("stream {Stream}: reading {Position} rejected: {Problem}", _config.Name, position, _frames!.LastProblem is { } p && reading.Status != Sensors.SensorStatus.Ok ? p : step.Problem);
             }
         }
-        catch (Exception e)
+        else
         {
-            _log.LogError("stream {Stream}: stopped by a fault at reading {Position}: {Problem}; the other streams go on", _config.Name, _position, e.Message);
-            SetState("failed", e.Message);
+            _lastTimeTicks = ticks;
+            _hasLastTime = true;
+            _samples.Inc();
+            if (step.IsAlert || step.IsEndOfLife) Raise(step, position);
         }
-        finally
-        {
-            frames?.Dispose();
-        }
+        Interlocked.Exchange(ref _position, position + 1);
+    }
+
+    private long Finish()
+    {
+        SetState("finished", null);
+        QueueCheckpoint(Stopwatch.GetTimestamp());
+        _frames!.Dispose();
+        _frames = null;
+        return long.MaxValue;
+    }
+
+    private void Fault(Exception e)
+    {
+        _log.LogError("stream {Stream}: stopped by a fault at reading {Position}: {Problem}; the other streams go on", _config.Name, _position, e.Message);
+        SetState("failed", e.Message);
+        _frames?.Dispose();
+        _frames = null;
     }
 
     private void Raise(in MaintenanceStep step, long position)
@@ -229,22 +278,21 @@ public sealed class MonitoredStream : IDisposable
         };
         if (_outbox.Enqueue(alert)) _metrics.AlertsQueued.Inc();
         else _metrics.AlertsDuplicate.Inc();
-        _metrics.OutboxPending.Set(_outbox.Pending);
     }
 
-    private void Checkpoint()
+    // The state is copied here (microseconds); the writer thread does the fsyncs after the alerts raised so far are on disk.
+    private void QueueCheckpoint(long now)
     {
-        try
-        {
-            _checkpoints.Save(_config.Name, _pipeline, Interlocked.Read(ref _position));
-            Interlocked.Exchange(ref _lastCheckpointTicks, Stopwatch.GetTimestamp());
-            _metrics.Checkpoints.Inc();
-        }
-        catch (EdgeException e)
-        {
-            _metrics.CheckpointFailures.Inc();
-            _log.LogError("stream {Stream}: checkpoint not written: {Problem}", _config.Name, e.Message);
-        }
+        _checkpointQueuedTicks = now;
+        _checkpoints.Submit(_config.Name, _pipeline.SaveStateBytes(), Interlocked.Read(ref _position), _outbox.LastSequence, _checkpointWritten);
+    }
+
+    /// <summary>Hands a last checkpoint to the writer (at shutdown, once no worker services the stream); none after a fault.</summary>
+    public void Stop()
+    {
+        if (State is "running" or "silent") QueueCheckpoint(Stopwatch.GetTimestamp());
+        _frames?.Dispose();
+        _frames = null;
     }
 
     private void SetState(string state, string? problem)
