@@ -5,10 +5,10 @@ public sealed record VoiceClonerOptions
 {
     /// <summary>
     /// Most speech (after the leading and trailing silence is trimmed) the decoder is run over; a longer clip is cut
-    /// there, and its transcript cut in proportion at a word. The model was trained on sentences of a few seconds,
-    /// so a prompt of that order is what it knows how to read (models/tts-default/README.md measures the choice).
+    /// there, and its transcript cut in proportion at a word. 3 s measured closer to the speaker than the whole of a
+    /// 4.8 s clip (models/tts-default/README.md, "Voice cloning"): the memory then ends inside a sentence, not at its end.
     /// </summary>
-    public TimeSpan MaxPrompt { get; init; } = TimeSpan.FromSeconds(6);
+    public TimeSpan MaxPrompt { get; init; } = TimeSpan.FromSeconds(3);
 
     /// <summary>Least speech a clip must hold, after trimming; a shorter one is refused (it says almost nothing about a voice).</summary>
     public TimeSpan MinSpeech { get; init; } = TimeSpan.FromSeconds(0.5);

@@ -87,13 +87,13 @@ public sealed class CloneCommandTests : IDisposable
             Assert.True(r.ExitCode == 0, $"{clip}: {r.Stderr}");
             using var j = JsonDocument.Parse(r.Stdout);
             Assert.Equal(new FileInfo(voice).Length, j.RootElement.GetProperty("voice_bytes").GetInt64());
-            Assert.InRange(j.RootElement.GetProperty("prompt_seconds").GetDouble(), 1.0, 6.0);
+            Assert.InRange(j.RootElement.GetProperty("prompt_seconds").GetDouble(), 1.0, 3.0);
             sizes.Add(new FileInfo(voice).Length);
         }
         Assert.All(sizes, s => Assert.Equal(sizes[0], s));
         using var ten = JsonDocument.Parse(Clone(clips[1], _tmp.File("again.safetensors"), "--json").Stdout);
         Assert.Equal(600.0, ten.RootElement.GetProperty("clip_seconds").GetDouble(), 2);
-        Assert.Equal(6.0, ten.RootElement.GetProperty("prompt_seconds").GetDouble(), 3);
+        Assert.Equal(3.0, ten.RootElement.GetProperty("prompt_seconds").GetDouble(), 3);
     }
 
     [Fact]

@@ -46,8 +46,29 @@ internal sealed class HeldOutSpeaker : IDisposable
 
     public string PromptWav { get; }
 
-    /// <summary>espeak-ng en-us-nyc speaking each evaluation sentence: what every voice is measured against.</summary>
+    /// <summary>espeak-ng en-us-nyc speaking each evaluation sentence.</summary>
     public IReadOnlyList<float[]> Reference { get; }
+
+    /// <summary>
+    /// The same recordings through the package's codec (encoded, decoded): the speaker as any voice of the package can
+    /// sound, what the voices are ranked against (against the raw recordings the codec's own distortion dominates).
+    /// </summary>
+    public IReadOnlyList<float[]> ThroughCodec(Edge.Speech.Codecs.ISpeechCodec codec) => _throughCodec ??= Reference.Select(x => RoundTrip(codec, x)).ToList();
+
+    private List<float[]>? _throughCodec;
+
+    private static float[] RoundTrip(Edge.Speech.Codecs.ISpeechCodec codec, float[] clip)
+    {
+        var encoder = codec.CreateEncoder()!;
+        var codes = new int[encoder.FrameCount(clip.Length)];
+        encoder.Encode(clip, codes);
+        using var decoder = codec.CreateDecoder();
+        var buffer = new float[Math.Max(decoder.MaxSamplesPerPush, decoder.MaxFinishSamples)];
+        var audio = new List<float>();
+        foreach (int c in codes) audio.AddRange(buffer.AsSpan(0, decoder.Push([c], buffer)));
+        audio.AddRange(buffer.AsSpan(0, decoder.Finish(buffer)));
+        return [.. audio];
+    }
 
     public string File(string name) => _work.File(name);
 
@@ -69,7 +90,7 @@ internal sealed class HeldOutSpeaker : IDisposable
             clips.Add(WavReader.ReadMono(wav, SpeakerSimilarity.SampleRate).Samples);
             if (Judge.Recognize(wav) == Evaluation[i]) heard++;
         }
-        return new VoiceScore(label, SpeakerSimilarity.Compare(clips, Reference.ToList()), heard, Evaluation.Count);
+        return new VoiceScore(label, SpeakerSimilarity.Compare(clips, ThroughCodec(tts.Codec).ToList()), SpeakerSimilarity.Compare(clips, Reference.ToList()), heard, Evaluation.Count);
     }
 
     public void Dispose()
@@ -79,8 +100,8 @@ internal sealed class HeldOutSpeaker : IDisposable
     }
 }
 
-/// <summary>One voice's figures against the held-out speaker.</summary>
-internal sealed record VoiceScore(string Voice, VoiceDistance Distance, int Heard, int Sentences)
+/// <summary>One voice's figures against the held-out speaker: through the codec (what ranks) and raw.</summary>
+internal sealed record VoiceScore(string Voice, VoiceDistance Distance, VoiceDistance Raw, int Heard, int Sentences)
 {
-    public override string ToString() => $"{Voice}: {Distance}; judge {Heard}/{Sentences}";
+    public override string ToString() => $"{Voice}: {Distance}; raw MCD {Raw.MelCepstralDistortionDb:F2} dB; judge {Heard}/{Sentences}";
 }

@@ -77,8 +77,8 @@ public sealed class VoiceClonerTests : IDisposable
         Assert.Equal(shortVoice.VoiceBytes, new FileInfo(longVoice.VoicePath).Length);
         Assert.Equal(cloner.Options.MaxPrompt.TotalSeconds, longVoice.PromptSeconds, 3);
         Assert.Equal(40.4, longVoice.ClipSeconds, 3);
-        Assert.Equal(301, longVoice.Frames);                 // 6 s at 50 frames/s, + 1 (the centred STFT's last frame)
-        Assert.Equal("one two", longVoice.Transcript);       // 6 of 40.1 s of speech: the words in the first 15 % of the characters
+        Assert.Equal(151, longVoice.Frames);                 // 3 s at 50 frames/s, + 1 (the centred STFT's last frame)
+        Assert.Equal("one", longVoice.Transcript);           // 3 of 40.1 s of speech: the words in the first 7.5 % of the characters
     }
 
     [Fact]
@@ -86,8 +86,8 @@ public sealed class VoiceClonerTests : IDisposable
     {
         using var cloner = new VoiceCloner(_model, TinyVoice.Codec(_model));
         cloner.Clone(Clip(1.0), "warm up", _work.File("warm.safetensors"));
-        var r = cloner.Clone(Clip(5.0), "the weather is nice today", _work.File("v.safetensors"));
-        Assert.Equal(5 * 50 + 5 + 1, r.Frames);
+        var r = cloner.Clone(Clip(2.5), "the weather is nice today", _work.File("v.safetensors"));
+        Assert.Equal(125 + 5 + 1, r.Frames);                 // 2.5 s and 50 ms kept either side, at 50 frames/s
         Assert.Equal(0, r.AllocatedBytesPerFrame);
     }
 

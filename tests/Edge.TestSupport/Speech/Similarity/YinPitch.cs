@@ -2,8 +2,9 @@ namespace Edge.TestSupport.Speech.Similarity;
 
 /// <summary>
 /// The YIN fundamental-frequency estimator (de Cheveigné and Kawahara 2002): cumulative-mean-normalised difference
-/// function over 40 ms frames every 10 ms, absolute threshold 0.15, parabolic interpolation; frames with no dip
-/// under the threshold are unvoiced.
+/// function over 40 ms frames every 10 ms, the first dip under the absolute threshold 0.15 or, when there is none,
+/// the global minimum (the paper's step 4), parabolic interpolation. A frame is voiced when its dip's aperiodicity
+/// (the normalised difference there) is under 0.5, and when it is not silence (RMS over 2 % of the clip's peak).
 /// </summary>
 public static class YinPitch
 {
@@ -48,7 +49,13 @@ public static class YinPitch
                     break;
                 }
             }
-            if (found < 0) continue;
+            if (found < 0)
+            {
+                found = minLag;
+                for (int lag = minLag + 1; lag <= maxLag; lag++)
+                    if (d[lag] < d[found]) found = lag;
+                if (d[found] >= 0.5) continue;   // aperiodic: noise or a consonant, not a pitch
+            }
             double a = d[found - 1], b = d[found], c = d[found + 1];
             double denominator = a - 2 * b + c;
             double shift = denominator > 0 ? 0.5 * (a - c) / denominator : 0;
