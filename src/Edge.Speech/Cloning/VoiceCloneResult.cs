@@ -7,5 +7,5 @@ namespace Edge.Speech.Cloning;
 /// <param name="Frames">Codec frames teacher-forced through the decoder.</param>
 /// <param name="Transcript">The transcript as the decoder read it (normalised, cut with the clip); empty when none was given.</param>
 /// <param name="VoiceBytes">The voice file's size: fixed by the model, whatever the clip.</param>
-/// <param name="AllocatedBytesPerFrame">Bytes allocated by the encode-and-step loop per frame (0 after warm-up).</param>
+/// <param name="AllocatedBytesPerFrame">Bytes allocated per frame by the decoder's teacher-forced steps, counted from the second frame on (0).</param>
 public sealed record VoiceCloneResult(string VoicePath, double ClipSeconds, double PromptSeconds, int Frames, string Transcript, long VoiceBytes, double AllocatedBytesPerFrame);

@@ -19,10 +19,7 @@ public sealed class CloneCommandTests : IDisposable
     {
         string wav = _tmp.File("espeak.wav");
         if (!File.Exists(wav)) Espeak.Speak(Sentence, wav);
-        using var reader = new AudioFileReader(wav);
-        var samples = new float[reader.Length / 4];
-        int n = reader.Read(samples, 0, samples.Length);
-        return samples[..n];
+        return Edge.Audio.Wav.WavReader.ReadMono(wav).Samples;
     }
 
     private string Write(string name, float[] mono, int rate, int channels = 1)
@@ -41,7 +38,7 @@ public sealed class CloneCommandTests : IDisposable
     private static float[] Resample(float[] x, int from, int to)
         => Enumerable.Range(0, (int)((long)x.Length * to / from)).Select(i => x[Math.Min(x.Length - 1, (int)((long)i * from / to))]).ToArray();
 
-    private CliRunner.Result Clone(string wav, string voice, params string[] more)
+    private static CliRunner.Result Clone(string wav, string voice, params string[] more)
         => CliRunner.Run(["clone", wav, "-o", voice, "--model", Tiny, "--text", Sentence, .. more]);
 
     private static void AssertOneLineError(CliRunner.Result r, string expected)
