@@ -48,6 +48,7 @@ public static class EdgeCommandLine
                 "monitor" => MonitorCommand.Run(rest, stdout),
                 "demo" => DemoCommand.Run(rest, stdout),
                 "tts" => TtsCommand.Run(rest, Console.IsInputRedirected ? Console.In : null, stdout, stderr),
+                "clone" => CloneCommand.Run(rest, stdout),
                 "--version" or "version" => Version(stdout),
                 _ => throw new UsageException($"unknown command '{args[0]}'. Commands: {Usage.Commands}. Run 'edge help' for details."),
             };

@@ -3,7 +3,7 @@ namespace Edge.Cli;
 /// <summary>The help text (the command line is a contract: docs/cli.md documents it).</summary>
 internal static class Usage
 {
-    public const string Commands = "info, run, bench, forecast, pdm, tts, monitor, demo";
+    public const string Commands = "info, run, bench, forecast, pdm, tts, clone, monitor, demo";
 
     public const string Text = """
         edge: run recurrent models token by token with a fixed-size state.
@@ -57,6 +57,10 @@ internal static class Usage
             audio into the WAV (16-bit mono; --rate resamples) and, with --play, to aplay as it is made.
             Text is lower-cased and split into sentences; spell out digits (twelve, not 12). --json prints
             time_to_first_audio_ms, real_time_factor, tokens, audio_seconds, alloc_bytes_per_token.
+        edge clone REF.wav -o VOICE.safetensors [--text "transcript"] [--model PKG] [--max-seconds S] [--json]
+            Makes a voice from a reference clip (WAV, any rate, mono or stereo) without training: the
+            decoder reads the clip's codes with its transcript and its memory is saved (fixed size, bound
+            to the model); speak with it by edge tts --voice VOICE.safetensors.
 
         edge monitor --config FILE [--check-config]
             The monitoring daemon: sensor streams through the maintenance pipeline, alerts over

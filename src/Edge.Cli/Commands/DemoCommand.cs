@@ -14,7 +14,7 @@ internal static class DemoCommand
         stdout.WriteLine($"edge demo on {MachineInfo.Current().Summary}");
         stdout.WriteLine();
         bool ok = true;
-        Func<TextWriter, bool>[] sections = [EcgDemo.Run, OnnxDemo.Run, ForecastDemo.Run, PdmDemo.Run, MonitorDemo.Run, GlaDemo.Run, TtsDemo.Run];
+        Func<TextWriter, bool>[] sections = [EcgDemo.Run, OnnxDemo.Run, ForecastDemo.Run, PdmDemo.Run, MonitorDemo.Run, GlaDemo.Run, TtsDemo.Run, CloneDemo.Run];
         foreach (var section in sections)
         {
             ok &= section(stdout);

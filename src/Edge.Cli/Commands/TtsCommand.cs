@@ -147,7 +147,7 @@ internal static class TtsCommand
         }
     }
 
-    private static string DefaultPackage()
+    internal static string DefaultPackage(string command = "tts")
     {
         try
         {
@@ -155,7 +155,7 @@ internal static class TtsCommand
         }
         catch (EdgeException e) when (e.Code == EdgeErrorCode.FileNotFound)
         {
-            throw new UsageException("tts: the default voice model is not embedded in this build of edge (models/tts-default/model.json was not there when it was built); give a voice package with --model PKG.");
+            throw new UsageException($"{command}: the default voice model is not embedded in this build of edge (models/tts-default/model.json was not there when it was built); give a voice package with --model PKG.");
         }
     }
 

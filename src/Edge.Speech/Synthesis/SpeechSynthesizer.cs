@@ -179,7 +179,7 @@ public sealed class SpeechSynthesizer : IDisposable
     }
 
     // The voice's path, and a temporary copy to delete when the package is a zip (voices load from files).
-    private static (string? Voice, string? Temp) ResolveVoice(ModelPackage package, string? voice)
+    internal static (string? Voice, string? Temp) ResolveVoice(ModelPackage package, string? voice)
     {
         if (voice is not null)
         {
