@@ -36,6 +36,7 @@ public static class EdgeCommandLine
                 "pdm" => PdmCommand.Run(rest, stdout),
                 "monitor" => MonitorCommand.Run(rest, stdout),
                 "demo" => DemoCommand.Run(rest, stdout),
+                "quantize" => QuantizeCommand.Run(rest, stdout),
                 "tts" => TtsCommand.Run(rest, Console.IsInputRedirected ? Console.In : null, stdout, stderr),
                 "--version" or "version" => Version(stdout),
                 _ => throw new UsageException($"unknown command '{args[0]}'. Commands: {Usage.Commands}. Run 'edge help' for details."),

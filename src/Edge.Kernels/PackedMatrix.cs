@@ -65,6 +65,14 @@ public sealed class PackedMatrix
     /// </summary>
     public static PackedMatrix Pack(ReadOnlySpan<float> weights, int rows, int cols, MatrixStorage storage) => Pack(weights, rows, cols, SimdPaths.Best, storage);
 
+    /// <summary>Keeps a row-major float32 matrix as it is: products are exactly <see cref="MatVec"/>'s.</summary>
+    public static PackedMatrix RowMajor(ReadOnlySpan<float> weights, int rows, int cols)
+    {
+        if (rows < 1 || cols < 1) throw new ArgumentOutOfRangeException(nameof(rows), "a matrix needs at least one row and one column.");
+        if (weights.Length != (long)rows * cols) Throw.Length(nameof(weights), (long)rows * cols, weights.Length);
+        return new PackedMatrix(rows, cols, 0, SimdPath.Scalar, MatrixStorage.Float32, f32: weights.ToArray());
+    }
+
     internal static PackedMatrix Pack(ReadOnlySpan<float> weights, int rows, int cols, SimdPath path, MatrixStorage storage = MatrixStorage.Float32)
     {
         if (rows < 1 || cols < 1) throw new ArgumentOutOfRangeException(nameof(rows), "a matrix needs at least one row and one column.");
