@@ -71,7 +71,7 @@ public sealed class PackageQuantizerTests
                     entries.Add(new(t.Name, t.Shape, t.DType, bytes));
                     continue;
                 }
-                if (breakage == "short") entries.Add(new(t.Name, [t.Shape[0] - 1], t.DType, bytes[..^4]));
+                if (breakage == "short") entries.Add(new(t.Name, [t.Shape[0] - 1], t.DType, bytes.AsMemory(0, bytes.Length - 4)));
                 if (breakage == "nan")
                 {
                     BitConverter.GetBytes(float.NaN).CopyTo(bytes, 0);
