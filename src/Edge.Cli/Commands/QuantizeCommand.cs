@@ -16,7 +16,7 @@ internal static class QuantizeCommand
         string name = a.Choice("--precision", "int8", "fp16", "int8", "q4");
         if (a.Value("--precision") is null) throw new UsageException("quantize: say which precision: --precision fp16, int8 or q4.");
         string output = a.OutputPath("--output") ?? throw new UsageException("quantize: say where the new package goes: -o FOLDER.");
-        WeightPrecisions.TryParse(name, out var precision);
+        if (!WeightPrecisions.TryParse(name, out var precision)) throw new UsageException($"quantize: --precision must be fp16, int8 or q4, not '{name}'.");
         var r = PackageQuantizer.Write(pkg, output, precision);
         if (a.Flag("--json"))
         {
