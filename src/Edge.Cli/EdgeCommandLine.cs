@@ -47,6 +47,7 @@ public static class EdgeCommandLine
                 "pdm" => PdmCommand.Run(rest, stdout),
                 "monitor" => MonitorCommand.Run(rest, stdout),
                 "demo" => DemoCommand.Run(rest, stdout),
+                "quantize" => QuantizeCommand.Run(rest, stdout),
                 "tts" => TtsCommand.Run(rest, Console.IsInputRedirected ? Console.In : null, stdout, stderr),
                 "clone" => CloneCommand.Run(rest, stdout),
                 "--version" or "version" => Version(stdout),

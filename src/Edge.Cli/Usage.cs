@@ -3,7 +3,7 @@ namespace Edge.Cli;
 /// <summary>The help text (the command line is a contract: docs/cli.md documents it).</summary>
 internal static class Usage
 {
-    public const string Commands = "info, run, bench, forecast, pdm, tts, clone, monitor, demo";
+    public const string Commands = "info, run, bench, forecast, pdm, tts, clone, quantize, monitor, demo";
 
     public const string Text = """
         edge: run recurrent models token by token with a fixed-size state.
@@ -12,11 +12,13 @@ internal static class Usage
             Processor, cores, SIMD, backends, the families each runs, and the ONNX Runtime
             execution providers this build offers.
         edge run PKG --input IN.npy --output OUT.npy [--state-in F] [--state-out F]
-                 [--backend cpu|onnx] [--ep cpu|cuda|dml] [--profile F]
+                 [--backend cpu|onnx] [--ep cpu|cuda|dml] [--profile F] [--precision fp32|fp16|int8|q4]
             Steps the model over IN ([T,F] float32) and writes OUT ([T,O] float32).
             --state-in starts from a saved state; --state-out saves the final one.
             --backend onnx runs the package's ONNX graph; --ep picks the execution provider;
             --profile reads device-profiles/*.json (provider order, fallback, threads).
+            --precision keeps the CPU backend's weight matrices at fp32, fp16, int8 or q4 in memory
+            (default: as the package stores them); bench, forecast, pdm and tts take it too.
             gla-tts: IN holds audio token ids [T] or [T, n_quant] (int32/int64), OUT the logits
             [T, n_quant·(n_codebook+3)]; --text "…" (required) conditions them, --voice F starts from a
             voice, --voice-out F saves the memory after the run as a voice (run it over a reference clip's codes).
@@ -35,7 +37,7 @@ internal static class Usage
             held-out rows, and with --plot draws history, forecast and truth. model.json's "forecast" object
             says how rows become inputs (value, lags, calendar sin/cos); empty cells are interpolated by default.
             --start-row streams from that data row on (fresh state); earlier rows only feed lag inputs.
-        edge bench --gla-release [--steps N] [--json]
+        edge bench --gla-release [--steps N] [--precision fp32|fp16|int8|q4] [--json]
             gla-tts at release size (d 1024, 6+6 GLA blocks, 4096 codes, random weights made in memory):
             decoder tokens/s, real-time factor at 75 tokens/s, measured memory bandwidth and the roofline.
         edge bench PKG --soak [--steps N] [--json]
@@ -61,6 +63,10 @@ internal static class Usage
             Makes a voice from a reference clip (WAV, any rate, mono or stereo) without training: the
             decoder reads the clip's codes with its transcript and its memory is saved (fixed size, bound
             to the model); speak with it by edge tts --voice VOICE.safetensors.
+
+        edge quantize PKG --precision fp16|int8|q4 -o PKG2 [--json]
+            Writes a copy of a package folder whose weights file stores its matrices reduced (int8: one
+            scale a row; q4: 4 bits, one scale per row and 32 columns); step.onnx and golden runs are left out.
 
         edge monitor --config FILE [--check-config]
             The monitoring daemon: sensor streams through the maintenance pipeline, alerts over

@@ -43,6 +43,132 @@ public class PackedMatrixTests
         }
     }
 
+    public static IEnumerable<object[]> PathsAndStorages() =>
+        from p in SimdPaths.Available()
+        from s in new[] { MatrixStorage.Float16, MatrixStorage.Int8, MatrixStorage.Q4 }
+        select new object[] { (int)p, s };
+
+    // The weights each storage keeps, widened back: what its products must compute to float32 rounding.
+    private static float[] Rounded(float[] w, int rows, int cols, MatrixStorage storage)
+    {
+        var r = new float[w.Length];
+        for (int row = 0; row < rows; row++)
+        {
+            var src = w.AsSpan(row * cols, cols);
+            switch (storage)
+            {
+                case MatrixStorage.Float16:
+                    for (int c = 0; c < cols; c++) r[row * cols + c] = (float)(Half)src[c];
+                    break;
+                case MatrixStorage.Int8:
+                {
+                    float s = WeightQuantizer.Int8Scale(src);
+                    for (int c = 0; c < cols; c++) r[row * cols + c] = WeightQuantizer.Int8(src[c], s) * s;
+                    break;
+                }
+                default:
+                    for (int g = 0; g < cols; g += WeightQuantizer.Q4Group)
+                    {
+                        var part = src.Slice(g, Math.Min(WeightQuantizer.Q4Group, cols - g));
+                        float s = WeightQuantizer.Q4Scale(part);
+                        for (int c = 0; c < part.Length; c++) r[row * cols + g + c] = (WeightQuantizer.Q4(part[c], s) - 8) * s;
+                    }
+                    break;
+            }
+        }
+        return r;
+    }
+
+    [Theory]
+    [MemberData(nameof(PathsAndStorages))]
+    public void Reduced_storages_compute_their_rounded_weights_on_every_path(int pathBits, MatrixStorage storage)
+    {
+        var path = (SimdPath)pathBits;
+        var rng = new Random(5);
+        // Rows across one to four panels and partial ones; columns below, at and above a 16-column block and a 32-column group.
+        foreach (int rows in new[] { 16, 17, 33, 64, 65, 100, 129, 200 })
+        {
+            foreach (int cols in new[] { 1, 7, 16, 31, 32, 33, 70, 128 })
+            {
+                var w = new float[rows * cols];
+                for (int i = 0; i < w.Length; i++) w[i] = (float)(rng.NextDouble() * 2 - 1);
+                var x = new float[cols];
+                for (int i = 0; i < cols; i++) x[i] = (float)(rng.NextDouble() * 2 - 1);
+                var b = new float[rows];
+                for (int i = 0; i < rows; i++) b[i] = (float)rng.NextDouble();
+                var m = PackedMatrix.Pack(w, rows, cols, path, storage);
+                int height = 4 * Math.Max(4, path switch { SimdPath.V512 => 16, SimdPath.V256 => 8, SimdPath.V128 => 4, _ => 0 });
+                Assert.Equal(rows < height ? MatrixStorage.Float32 : storage, m.Storage);
+                var kept = m.Storage == MatrixStorage.Float32 ? w : Rounded(w, rows, cols, storage);
+                var y = new float[rows];
+                var yb = new float[rows];
+                var ya = (float[])b.Clone();
+                m.Multiply(x, y);
+                m.MultiplyAddBias(x, b, yb);
+                m.MultiplyAccumulate(x, ya);
+                for (int r = 0; r < rows; r++)
+                {
+                    double e = 0, exact = 0;
+                    for (int c = 0; c < cols; c++)
+                    {
+                        e += (double)kept[r * cols + c] * x[c];
+                        exact += (double)w[r * cols + c] * x[c];
+                    }
+                    double tol = 1e-5 * Math.Sqrt(cols) + 1e-6;
+                    Assert.True(Math.Abs(y[r] - e) <= tol, $"{path} {storage} {rows}x{cols} row {r}: {y[r]} vs {e}");
+                    Assert.True(Math.Abs(yb[r] - (e + b[r])) <= tol, $"{path} {storage} {rows}x{cols} row {r} with bias");
+                    Assert.True(Math.Abs(ya[r] - (e + b[r])) <= tol, $"{path} {storage} {rows}x{cols} row {r} accumulated");
+                    // The rounding itself: half an integer step per weight at most (1/254 of the row's range for int8, 1/16 of a group's for q4).
+                    double bound = storage switch { MatrixStorage.Float16 => 1e-3, MatrixStorage.Int8 => 0.5 / 127, _ => 0.5 / 8 } * cols;
+                    Assert.True(Math.Abs(y[r] - exact) <= bound + tol, $"{path} {storage} {rows}x{cols} row {r}: {y[r]} vs exact {exact}");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void Float16_storage_gives_the_float32_bits_of_its_widened_weights(int pathBits)
+    {
+        var path = (SimdPath)pathBits;
+        var rng = new Random(9);
+        int rows = 130, cols = 75;
+        var w = new float[rows * cols];
+        for (int i = 0; i < w.Length; i++) w[i] = (float)(Half)(float)(rng.NextDouble() * 2 - 1);
+        var x = new float[cols];
+        for (int i = 0; i < cols; i++) x[i] = (float)(rng.NextDouble() * 2 - 1);
+        var half = PackedMatrix.Pack(w, rows, cols, path, MatrixStorage.Float16);
+        var single = PackedMatrix.Pack(w, rows, cols, path == SimdPath.Scalar ? SimdPath.V128 : path);
+        var a = new float[rows];
+        var b = new float[rows];
+        half.Multiply(x, a);
+        single.Multiply(x, b);
+        Assert.Equal(b, a);
+        Assert.Equal(single.StoredBytes / 2, half.StoredBytes);
+    }
+
+    [Fact]
+    public void Reduced_storages_hold_a_half_a_quarter_and_five_thirty_seconds_of_the_bytes()
+    {
+        int rows = 256, cols = 512;
+        var w = new float[rows * cols];
+        for (int i = 0; i < w.Length; i++) w[i] = MathF.Sin(i);
+        long f32 = PackedMatrix.Pack(w, rows, cols).StoredBytes;
+        Assert.Equal(4L * rows * cols, f32);
+        Assert.Equal(2L * rows * cols, PackedMatrix.Pack(w, rows, cols, MatrixStorage.Float16).StoredBytes);
+        Assert.Equal(rows * cols + 4L * rows, PackedMatrix.Pack(w, rows, cols, MatrixStorage.Int8).StoredBytes);
+        Assert.Equal(rows * cols / 2 + 4L * rows * cols / 32, PackedMatrix.Pack(w, rows, cols, MatrixStorage.Q4).StoredBytes);
+    }
+
+    [Fact]
+    public void Float16_refuses_weights_beyond_its_range()
+    {
+        var w = new float[64 * 4];
+        w[5] = 70000f;
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => PackedMatrix.Pack(w, 64, 4, MatrixStorage.Float16));
+        Assert.Contains("70000", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Wrong_lengths_are_refused()
     {

@@ -3,22 +3,34 @@ using Edge.Streams;
 using Edge.Cli.Arguments;
 using Edge.Onnx.Providers;
 using Edge.Onnx;
+using Edge.Packages;
 
 namespace Edge.Cli.Commands;
 
-/// <summary>Turns <c>--backend</c>, <c>--ep</c> and <c>--profile</c> into a backend.</summary>
+/// <summary>Turns <c>--backend</c>, <c>--ep</c>, <c>--profile</c> and <c>--precision</c> into a backend and load options.</summary>
 internal static class BackendChoice
 {
     public static readonly string[] Names = ["cpu", "onnx"];
 
     /// <summary>The options every command that loads a model accepts.</summary>
-    public static readonly string[] Options = ["--backend", "--ep", "--profile"];
+    public static readonly string[] Options = ["--backend", "--ep", "--profile", "--precision"];
 
     /// <summary>
     /// Load options for <paramref name="backend"/>. Every backend's own families are named, so a package of a
     /// family only the ONNX backend runs, loaded on the CPU, says so instead of "family not known".
     /// </summary>
-    public static EdgeModelOptions LoadOptions(IBackend backend) => new() { Backend = backend, Families = OnnxOnlyFamilies };
+    public static EdgeModelOptions LoadOptions(IBackend backend, WeightPrecision? precision = null) =>
+        new() { Backend = backend, Families = OnnxOnlyFamilies, Precision = precision };
+
+    /// <summary>Load options for <paramref name="backend"/> with <c>--precision</c> (absent: the weights as the package stores them).</summary>
+    public static EdgeModelOptions LoadOptions(IBackend backend, ParsedArguments a) => LoadOptions(backend, Precision(a));
+
+    /// <summary><c>--precision fp32|fp16|int8|q4</c>, or null when absent.</summary>
+    public static WeightPrecision? Precision(ParsedArguments a)
+    {
+        if (a.Value("--precision") is null) return null;
+        return WeightPrecisions.TryParse(a.Choice("--precision", "fp32", [.. WeightPrecisions.Names]), out var p) ? p : null;
+    }
 
     private static readonly IReadOnlyList<Edge.Families.IModelFamily> OnnxOnlyFamilies = new OnnxBackend().Families;
 
@@ -31,6 +43,8 @@ internal static class BackendChoice
             if (a.Value("--profile") is not null) throw new UsageException("--profile configures the ONNX backend; use it with --backend onnx.");
             return CpuBackend.Instance;
         }
+        if (a.Value("--precision") is not null)
+            throw new UsageException("--precision sets how the CPU backend keeps weights; the onnx backend runs step.onnx's own. Drop it, or use --backend cpu.");
         return Onnx(a, stderr);
     }
 

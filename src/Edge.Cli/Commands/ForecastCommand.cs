@@ -28,7 +28,7 @@ internal static class ForecastCommand
         bool json = a.Flag("--json");
         var backend = BackendChoice.From(a, stderr);
 
-        using var model = EdgeModel.Load(pkg, BackendChoice.LoadOptions(backend));
+        using var model = EdgeModel.Load(pkg, BackendChoice.LoadOptions(backend, a));
         var spec = ForecastSpec.For(model.Package, model.InputSize);
         int horizon = (int)a.Long("--horizon", spec.Season ?? 24, 1, 10_000_000);
         int holdout = (int)a.Long("--holdout", horizon, 0, 10_000_000);

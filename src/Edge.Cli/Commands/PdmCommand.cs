@@ -6,6 +6,7 @@ using Edge.Cli.Plots;
 using Edge.Maintenance.Pipeline;
 using Edge.Maintenance.Replay;
 using Edge.Sensors;
+using Edge.Streams;
 
 namespace Edge.Cli.Commands;
 
@@ -20,12 +21,15 @@ internal static class PdmCommand
     private static readonly JsonSerializerOptions Lines = new(JsonOutput.Options) { WriteIndented = false };
 
     /// <summary>The embedded default models, as the demo unpacks them.</summary>
-    public static MaintenanceModels DefaultModels() => MaintenanceModels.Load(
-        DemoModels.Extract(MaintenanceModels.PredictorFolder), DemoModels.Extract(MaintenanceModels.DetectorFolder), DemoModels.Extract(MaintenanceModels.RulFolder));
+    public static MaintenanceModels DefaultModels() => DefaultModels(null);
+
+    /// <summary>The embedded default models, loaded with <paramref name="options"/> (a precision).</summary>
+    public static MaintenanceModels DefaultModels(EdgeModelOptions? options) => MaintenanceModels.Load(
+        DemoModels.Extract(MaintenanceModels.PredictorFolder), DemoModels.Extract(MaintenanceModels.DetectorFolder), DemoModels.Extract(MaintenanceModels.RulFolder), options);
 
     public static int Run(string[] args, TextWriter stdout)
     {
-        var a = ParsedArguments.Parse("pdm", args, ["--csv", "--models", "--plot", "--state-in", "--state-out"], ["--json"]);
+        var a = ParsedArguments.Parse("pdm", args, ["--csv", "--models", "--plot", "--state-in", "--state-out", "--precision"], ["--json"]);
         a.ExpectPositionals(0);
         string csv = a.Required("--csv");
         // Every output is checked before any work, so a typo in a folder costs nothing.
@@ -41,7 +45,8 @@ internal static class PdmCommand
         bool json = a.Flag("--json");
         string? modelsDir = a.Value("--models");
 
-        using var models = modelsDir is null ? DefaultModels() : MaintenanceModels.LoadFolder(modelsDir);
+        var options = new EdgeModelOptions { Precision = BackendChoice.Precision(a) };
+        using var models = modelsDir is null ? DefaultModels(options) : MaintenanceModels.LoadFolder(modelsDir, options);
         using var pipeline = new MaintenancePipeline(models);
         if (stateIn is not null) pipeline.LoadState(stateIn);
         long alertsBefore = pipeline.Alerts;

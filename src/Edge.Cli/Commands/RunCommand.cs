@@ -19,7 +19,7 @@ internal static class RunCommand
         var backend = BackendChoice.From(a, stderr);
 
         var input = NpyFile.Read(inputPath);
-        using var model = EdgeModel.Load(pkg, BackendChoice.LoadOptions(backend));
+        using var model = EdgeModel.Load(pkg, BackendChoice.LoadOptions(backend, a));
         int f = model.InputSize;
         bool fits = input.Shape.Length == 2 ? input.Shape[1] == f : input.Shape.Length == 1 && f == 1;
         if (!fits)

@@ -15,7 +15,7 @@ internal static class TtsCommand
     /// <summary>The embedded default voice package's name (models/tts-default).</summary>
     public const string DefaultModel = "tts-default";
 
-    private static readonly string[] Valued = ["--output", "--model", "--voice", "--seed", "--rate", "--text-file", "--top-k", "--temperature"];
+    private static readonly string[] Valued = ["--output", "--model", "--voice", "--seed", "--rate", "--text-file", "--top-k", "--temperature", "--precision"];
     private static readonly string[] Flags = ["--play", "--json"];
 
     public static int Run(string[] args, TextReader? stdin, TextWriter stdout, TextWriter stderr)
@@ -35,7 +35,8 @@ internal static class TtsCommand
         string text = ReadText(a, stdin, limit);
         string package = a.Value("--model") ?? DefaultPackage();
         string? voice = a.Value("--voice") is { } v ? Voice(v, package) : null;
-        using var synth = SpeechSynthesizer.Load(package, defaults with { Voice = voice, TopK = topK, Temperature = temperature });
+        using var synth = SpeechSynthesizer.Load(package, defaults with { Voice = voice, TopK = topK, Temperature = temperature },
+            new Edge.Streams.EdgeModelOptions { Precision = BackendChoice.Precision(a) });
         var prepared = synth.Prepare(text);   // every text problem is reported before a file is touched
 
         using var cancel = new CancellationTokenSource();

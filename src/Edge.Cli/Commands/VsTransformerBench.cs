@@ -25,7 +25,7 @@ internal static class VsTransformerBench
         var backend = BackendChoice.From(a, stderr);
         bool json = a.Flag("--json");
 
-        using var model = EdgeModel.Load(pkg, BackendChoice.LoadOptions(backend));
+        using var model = EdgeModel.Load(pkg, BackendChoice.LoadOptions(backend, a));
         var bar = new ProgressBar(stderr, "bench", !json);
         var r = ConstantMemoryBenchmark.Run(model, lengths, window, warmup, progress: (label, p) => bar.Report(label == "aaren" ? p * 0.05 : 0.05 + p * 0.95));
         BenchCommand.WarnIfDebug(stderr);   // after the run: the benchmark validates the model itself, and measures allocation

@@ -14,4 +14,15 @@ public interface IBackend
 
     /// <summary>Builds the step model of <paramref name="family"/>; throws <see cref="EdgeException"/> with <see cref="EdgeErrorCode.UnsupportedFamily"/> when this backend cannot run it.</summary>
     IStepModel Create(ModelPackage package, IModelFamily family);
+
+    /// <summary>
+    /// Builds the step model with its weights kept at <paramref name="precision"/> (null: as stored). Only the CPU
+    /// backend keeps weights itself; other backends refuse a precision, since their graph carries its own weights.
+    /// </summary>
+    IStepModel Create(ModelPackage package, IModelFamily family, WeightPrecision? precision)
+    {
+        Fail.If(precision is not null, EdgeErrorCode.InvalidArgument,
+            $"{package.Path}: EdgeModelOptions.Precision sets how the CPU backend keeps weights; the {Name} backend runs its graph's own weights. Leave it unset with this backend.");
+        return Create(package, family);
+    }
 }

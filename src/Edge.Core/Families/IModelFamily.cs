@@ -25,4 +25,15 @@ public interface IModelFamily
 
     /// <summary>Builds the family's CPU implementation; throws <see cref="EdgeErrorCode.UnsupportedFamily"/> when it has none.</summary>
     IStepModel CreateCpuModel(ModelPackage package);
+
+    /// <summary>
+    /// Builds the CPU implementation with its weight matrices kept at <paramref name="precision"/> (null: as the
+    /// package stores them). A family that does not override this builds at float32 only and refuses anything else.
+    /// </summary>
+    IStepModel CreateCpuModel(ModelPackage package, WeightPrecision? precision)
+    {
+        Fail.If(precision is not (null or WeightPrecision.Fp32), EdgeErrorCode.InvalidArgument,
+            $"{package.Path}: family {Name} keeps its weights at fp32 only, not {precision?.Name()}. Leave EdgeModelOptions.Precision unset or set it to Fp32.");
+        return CreateCpuModel(package);
+    }
 }

@@ -47,8 +47,14 @@ public sealed class ModelPackage
     /// <summary>The ONNX step graph's name inside the package, when there is one.</summary>
     public string? OnnxFile { get; private set; }
 
-    /// <summary>Declared precision (fp32 when absent).</summary>
+    /// <summary>Declared precision of the weights file (fp32 when absent): fp32, fp16, bf16, int8 or q4.</summary>
     public string Precision { get; private set; } = "fp32";
+
+    /// <summary>
+    /// How the CPU backend keeps the weights when <c>EdgeModelOptions.Precision</c> is unset: as the package
+    /// stores them (bf16, which has no kept form, as fp32).
+    /// </summary>
+    public WeightPrecision StoredPrecision => WeightPrecisions.TryParse(Precision, out var p) ? p : WeightPrecision.Fp32;
 
     /// <summary>The provenance object as written (data, licence, script, metrics).</summary>
     public JsonElement? Provenance { get; private set; }
@@ -192,7 +198,7 @@ public sealed class ModelPackage
         WeightsFile = OptionalString(root, "weights", where) ?? "weights.safetensors";
         OnnxFile = OptionalString(root, "onnx", where);
         Precision = OptionalString(root, "precision", where) ?? "fp32";
-        Fail.If(Precision is not ("fp32" or "fp16" or "bf16" or "int8"), EdgeErrorCode.InvalidPackage, $"{where}: 'precision' must be fp32, fp16, bf16 or int8.");
+        Fail.If(Precision is not ("fp32" or "fp16" or "bf16" or "int8" or "q4"), EdgeErrorCode.InvalidPackage, $"{where}: 'precision' must be fp32, fp16, bf16, int8 or q4.");
         if (root.TryGetProperty("provenance", out var prov)) Provenance = prov;
         foreach (string f in new[] { WeightsFile, OnnxFile }.OfType<string>()) Normalize(f);
 

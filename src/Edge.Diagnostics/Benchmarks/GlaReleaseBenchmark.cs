@@ -26,14 +26,16 @@ public static class GlaReleaseBenchmark
         EncoderLayers: 6, DecoderLayers: 6, DBlind: 64, PosType: GlaPositionType.Convolutional, NQuant: 1, NCodebook: 4096,
         TextVocab: 256, TextLayers: 2, TextHeads: 2, Eps: 1e-5f);
 
-    /// <summary>Builds the model, measures bandwidth, runs <paramref name="steps"/> timed decoder steps.</summary>
-    public static GlaReleaseBenchmarkResult Run(int steps = 100, int warmup = 10, Action<string>? log = null)
+    /// <summary>Builds the model with its matrices kept at <paramref name="precision"/>, measures bandwidth, runs <paramref name="steps"/> timed decoder steps.</summary>
+    public static GlaReleaseBenchmarkResult Run(int steps = 100, int warmup = 10, Action<string>? log = null, WeightPrecision precision = WeightPrecision.Fp32)
     {
         var c = ReleaseConfig;
-        log?.Invoke("making random weights in memory …");
-        using var model = Build(c, seed: 1);
+        log?.Invoke($"making random weights in memory ({precision.Name()}) …");
+        using var model = Build(c, seed: 1, precision);
         log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{model.ParameterCount / 1e6:F1} M parameters; measuring memory bandwidth …"));
-        double bandwidth = MemoryBandwidth.MeasureReadBytesPerSecond();
+        double bandwidth = MemoryBandwidth.MeasureReadBytesPerSecond(1L << 30, passes: 3, threads: 1);
+        double bandwidthAll = Environment.ProcessorCount > 1
+            ? MemoryBandwidth.MeasureReadBytesPerSecond(1L << 30, passes: 3, threads: Environment.ProcessorCount) : bandwidth;
 
         using var session = model.CreateSession();
         session.Reset();
@@ -60,7 +62,7 @@ public static class GlaReleaseBenchmark
         double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
         Array.Sort(ticks);
 
-        long weightBytes = model.StepWeightFloats * 4;
+        long weightBytes = model.StepWeightBytes;
         long stateBytes = model.State.Bytes;
         double tps = steps / seconds;
         double roof = bandwidth / weightBytes, roofState = bandwidth / (weightBytes + 2.0 * stateBytes);
@@ -69,11 +71,11 @@ public static class GlaReleaseBenchmark
         return new GlaReleaseBenchmarkResult(
             ConfigJson(c), model.ParameterCount, weightBytes, stateBytes, textTokens, steps, tps,
             ticks[steps / 2] * 1000.0 / Stopwatch.Frequency, TokensPerSecondOfAudio / tps, alloc / (double)steps, bandwidth / 1e9,
-            roof, 100 * tps / roof, roofState, 100 * tps / roofState, 1000 * cpuSeconds / steps, bestTps, 100 * bestTps / roof, MachineInfo.Current().Summary, LoadAverage());
+            roof, 100 * tps / roof, roofState, 100 * tps / roofState, 1000 * cpuSeconds / steps, bestTps, 100 * bestTps / roof, MachineInfo.Current().Summary, LoadAverage(), precision.Name(), bandwidthAll / 1e9);
     }
 
     /// <summary>A model of config <paramref name="c"/> with seeded random weights (uniform, scaled 1/√fan-in; norms near 1).</summary>
-    public static GlaTtsModel Build(GlaConfig c, int seed)
+    public static GlaTtsModel Build(GlaConfig c, int seed, WeightPrecision precision = WeightPrecision.Fp32)
     {
         var rng = new Random(seed);
         var entries = new List<SafetensorsWriter.Entry>();
@@ -94,7 +96,7 @@ public static class GlaReleaseBenchmark
         var bytes = SafetensorsWriter.ToBytes(entries, null);
         entries.Clear();
         using var weights = new ModelWeights(SafetensorsFile.Open(new MemoryStream(bytes, writable: false), "release-benchmark weights"));
-        return GlaTtsModel.Create(c, weights, tokenizer: null, sha256: "release-benchmark", name: "release-benchmark", options: null);
+        return GlaTtsModel.Create(c, weights, tokenizer: null, sha256: "release-benchmark", name: "release-benchmark", options: null, precision);
     }
 
     private static Dictionary<string, object> ConfigJson(GlaConfig c) => new()

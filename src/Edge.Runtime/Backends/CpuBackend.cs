@@ -17,4 +17,7 @@ public sealed class CpuBackend : IBackend
 
     /// <inheritdoc />
     public IStepModel Create(ModelPackage package, IModelFamily family) => family.CreateCpuModel(package);
+
+    /// <inheritdoc />
+    public IStepModel Create(ModelPackage package, IModelFamily family, WeightPrecision? precision) => family.CreateCpuModel(package, precision);
 }

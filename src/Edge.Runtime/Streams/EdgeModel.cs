@@ -27,8 +27,11 @@ public sealed class EdgeModel : IDisposable
         var backend = options?.Backend ?? CpuBackend.Instance;
         var family = FamilyRegistry.Find(package, options?.Families, backend.Families, BuiltInFamilies.All);
         package.RequireKnownKeys([.. family.ManifestKeys]);
-        return new EdgeModel(package, family, backend.Create(package, family));
+        return new EdgeModel(package, family, backend.Create(package, family, options?.Precision));
     }
+
+    /// <summary>How the weight matrices are kept in memory (the CPU backend's; null on a backend that runs a graph's own weights).</summary>
+    public WeightPrecision? Precision => StepModel is IPrecisionReport r ? r.Precision : null;
 
     /// <summary>The package it was loaded from.</summary>
     public ModelPackage Package { get; }

@@ -75,6 +75,18 @@ public sealed class CustomFamilyTests
         json => json["notes"] = "a key the family declares");
 
     [Fact]
+    public void A_family_without_reduced_weights_loads_at_fp32_and_refuses_int8_naming_the_option()
+    {
+        using var pkg = Package();
+        using (EdgeModel.Load(pkg.Folder, new EdgeModelOptions { Families = [new DecayFamily()], Precision = Edge.Packages.WeightPrecision.Fp32 })) { }
+        var e = Assert.Throws<EdgeException>(() => EdgeModel.Load(pkg.Folder,
+            new EdgeModelOptions { Families = [new DecayFamily()], Precision = Edge.Packages.WeightPrecision.Int8 }));
+        Assert.Equal(EdgeErrorCode.InvalidArgument, e.Code);
+        Assert.Contains("EdgeModelOptions.Precision", e.Message, StringComparison.Ordinal);
+        Assert.Contains("int8", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_family_registered_in_the_load_options_loads_steps_and_saves_its_f64_state()
     {
         using var pkg = Package();

@@ -32,4 +32,7 @@ public sealed class AarenFamily : IModelFamily
 
     /// <inheritdoc />
     public IStepModel CreateCpuModel(ModelPackage package) => AarenModel.Create(package);
+
+    /// <inheritdoc />
+    public IStepModel CreateCpuModel(ModelPackage package, WeightPrecision? precision) => AarenModel.Create(package, precision);
 }

@@ -1,3 +1,5 @@
+using Edge.Kernels;
+
 namespace Edge.Families.Aaren;
 
 /// <summary>
@@ -16,7 +18,7 @@ public sealed class AarenLayerWeights
     public required float[] Norm1Bias { get; init; }
 
     /// <summary><c>[D + NH, D]</c>: rows <c>0..D−1</c> are <c>W_v</c>, row <c>D + j</c> is head j's score row <c>ŵ_j</c>.</summary>
-    public required float[] ValueScore { get; init; }
+    public required PackedMatrix ValueScore { get; init; }
 
     /// <summary><c>[D + NH]</c>: <c>b_v</c>, then <c>β_j</c>.</summary>
     public required float[] ValueScoreBias { get; init; }
@@ -38,7 +40,7 @@ public sealed class AarenLayerWeights
     public required float[] ValueBias { get; init; }
 
     /// <summary>Attention output projection [D, D].</summary>
-    public required float[] OutProj { get; init; }
+    public required PackedMatrix OutProj { get; init; }
     /// <summary>Its bias [D].</summary>
     public required float[] OutBias { get; init; }
     /// <summary>LayerNorm before the feed-forward: scale [D].</summary>
@@ -46,11 +48,11 @@ public sealed class AarenLayerWeights
     /// <summary>Its shift [D].</summary>
     public required float[] Norm2Bias { get; init; }
     /// <summary>Feed-forward in [Fd, D].</summary>
-    public required float[] Fc1 { get; init; }
+    public required PackedMatrix Fc1 { get; init; }
     /// <summary>Its bias [Fd].</summary>
     public required float[] Fc1Bias { get; init; }
     /// <summary>Feed-forward out [D, Fd].</summary>
-    public required float[] Fc2 { get; init; }
+    public required PackedMatrix Fc2 { get; init; }
     /// <summary>Its bias [D].</summary>
     public required float[] Fc2Bias { get; init; }
 }

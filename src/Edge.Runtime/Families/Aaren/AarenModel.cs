@@ -1,16 +1,18 @@
 using Edge.Backends;
+using Edge.Kernels;
 using Edge.Packages;
 using Edge.Streams;
 
 namespace Edge.Families.Aaren;
 
 /// <summary>The aaren family on the CPU backend: weights loaded once, the constant queries folded in, shared by all streams.</summary>
-public sealed class AarenModel : IStepModel
+public sealed class AarenModel : IStepModel, IPrecisionReport
 {
-    private AarenModel(AarenConfig config, float[] inProj, float[] inBias, AarenLayerWeights[] layers,
-        float[] normFWeight, float[] normFBias, float[] headWeight, float[] headBias)
+    private AarenModel(AarenConfig config, PackedMatrix inProj, float[] inBias, AarenLayerWeights[] layers,
+        float[] normFWeight, float[] normFBias, PackedMatrix headWeight, float[] headBias, WeightPrecision precision)
     {
         Config = config;
+        Precision = precision;
         InProj = inProj;
         InBias = inBias;
         Layers = layers;
@@ -39,19 +41,23 @@ public sealed class AarenModel : IStepModel
         return state;
     }
 
-    /// <summary>Builds the model from a package with family aaren.</summary>
-    public static AarenModel Create(ModelPackage package)
+    /// <summary>
+    /// Builds the model from a package with family aaren, its matrices kept at <paramref name="precision"/> (null:
+    /// as stored); at fp32 they stay row-major, as the golden runs were checked.
+    /// </summary>
+    public static AarenModel Create(ModelPackage package, WeightPrecision? precision = null)
     {
         var config = AarenConfig.Read(package.CreateConfigReader());
         using var weights = package.OpenWeights();
-        return Create(config, weights);
+        return Create(config, weights, precision ?? package.StoredPrecision);
     }
 
     /// <summary>Builds the model from a validated config and its weights (every tensor must be used).</summary>
-    public static AarenModel Create(AarenConfig config, ModelWeights weights)
+    public static AarenModel Create(AarenConfig config, ModelWeights weights, WeightPrecision precision = WeightPrecision.Fp32)
     {
+        PackedMatrix Pack(float[] m, int rows, int cols, string name) => WeightPacking.PackRowMajorAtFp32(m, rows, cols, precision, name);
         int f = config.InputDim, d = config.DModel, fd = config.FfnDim, o = config.OutputDim;
-        var inProj = weights.Take("in_proj.weight", d, f);
+        var inProj = Pack(weights.Take("in_proj.weight", d, f), d, f, "in_proj.weight");
         var inBias = weights.Take("in_proj.bias", d);
         var layers = new AarenLayerWeights[config.Layers];
         for (int l = 0; l < config.Layers; l++)
@@ -70,21 +76,21 @@ public sealed class AarenModel : IStepModel
             layers[l] = new AarenLayerWeights
             {
                 Norm1Weight = norm1W, Norm1Bias = norm1B,
-                ValueScore = valueScore, ValueScoreBias = valueScoreBias, Query = q,
+                ValueScore = Pack(valueScore, d + config.Heads, d, p + "attn.v_proj and the folded scores"), ValueScoreBias = valueScoreBias, Query = q,
                 QueryProj = wq, QueryBias = bq, KeyProj = wk, KeyBias = bk, ValueProj = wv, ValueBias = bv,
-                OutProj = weights.Take(p + "attn.o_proj.weight", d, d),
+                OutProj = Pack(weights.Take(p + "attn.o_proj.weight", d, d), d, d, p + "attn.o_proj.weight"),
                 OutBias = weights.Take(p + "attn.o_proj.bias", d),
                 Norm2Weight = weights.Take(p + "norm2.weight", d),
                 Norm2Bias = weights.Take(p + "norm2.bias", d),
-                Fc1 = weights.Take(p + "ffn.fc1.weight", fd, d),
+                Fc1 = Pack(weights.Take(p + "ffn.fc1.weight", fd, d), fd, d, p + "ffn.fc1.weight"),
                 Fc1Bias = weights.Take(p + "ffn.fc1.bias", fd),
-                Fc2 = weights.Take(p + "ffn.fc2.weight", d, fd),
+                Fc2 = Pack(weights.Take(p + "ffn.fc2.weight", d, fd), d, fd, p + "ffn.fc2.weight"),
                 Fc2Bias = weights.Take(p + "ffn.fc2.bias", d),
             };
         }
         var model = new AarenModel(config, inProj, inBias, layers,
             weights.Take("norm_f.weight", d), weights.Take("norm_f.bias", d),
-            weights.Take("head.weight", o, d), weights.Take("head.bias", o));
+            Pack(weights.Take("head.weight", o, d), o, d, "head.weight"), weights.Take("head.bias", o), precision);
         weights.EnsureAllTaken();
         return model;
     }
@@ -125,8 +131,11 @@ public sealed class AarenModel : IStepModel
     /// <summary>The validated config.</summary>
     public AarenConfig Config { get; }
 
+    /// <inheritdoc />
+    public WeightPrecision Precision { get; }
+
     /// <summary>Input projection [D, F]. Read-only, shared by every stream.</summary>
-    public float[] InProj { get; }
+    public PackedMatrix InProj { get; }
     /// <summary>Its bias [D]. Read-only, shared by every stream.</summary>
     public float[] InBias { get; }
     /// <summary>The layers, in order. Read-only, shared by every stream.</summary>
@@ -136,7 +145,7 @@ public sealed class AarenModel : IStepModel
     /// <summary>Final LayerNorm shift [D]. Read-only, shared by every stream.</summary>
     public float[] NormFBias { get; }
     /// <summary>Output head [O, D]. Read-only, shared by every stream.</summary>
-    public float[] HeadWeight { get; }
+    public PackedMatrix HeadWeight { get; }
     /// <summary>Its bias [O]. Read-only, shared by every stream.</summary>
     public float[] HeadBias { get; }
 

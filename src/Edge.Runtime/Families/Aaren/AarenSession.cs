@@ -90,7 +90,7 @@ internal sealed class AarenSession : IStepSession
         {
             var w = _model.Layers[l];
             LayerNorm.Normalize(z, w.Norm1Weight, w.Norm1Bias, c.Eps, u);
-            MatVec.MultiplyAddBias(w.ValueScore, u, w.ValueScoreBias, vs);   // v, then one score per head
+            w.ValueScore.MultiplyAddBias(u, w.ValueScoreBias, vs);   // v, then one score per head
             for (int j = 0; j < nh; j++)
             {
                 int at = l * nh + j;

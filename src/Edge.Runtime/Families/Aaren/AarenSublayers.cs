@@ -15,13 +15,13 @@ public static class AarenSublayers
         var c = model.Config;
         TensorPrimitives.Subtract(input, c.InputMean, x0);
         TensorPrimitives.Divide(x0, c.InputStd, x0);
-        MatVec.MultiplyAddBias(model.InProj, x0, model.InBias, z);
+        model.InProj.MultiplyAddBias(x0, model.InBias, z);
     }
 
     /// <summary><c>z = z + W_o o + b_o</c>.</summary>
     public static void AddAttention(AarenLayerWeights w, ReadOnlySpan<float> o, Span<float> z)
     {
-        MatVec.MultiplyAccumulate(w.OutProj, o, z);
+        w.OutProj.MultiplyAccumulate(o, z);
         TensorPrimitives.Add(z, w.OutBias, z);
     }
 
@@ -29,14 +29,14 @@ public static class AarenSublayers
     public static void AddFeedForward(AarenModel model, AarenLayerWeights w, Span<float> z, Span<float> u, Span<float> h)
     {
         LayerNorm.Normalize(z, w.Norm2Weight, w.Norm2Bias, model.Config.Eps, u);
-        MatVec.MultiplyAddBias(w.Fc1, u, w.Fc1Bias, h);
+        w.Fc1.MultiplyAddBias(u, w.Fc1Bias, h);
         switch (model.Config.Activation)
         {
             case AarenActivation.Silu: Silu.Apply(h, h); break;
             case AarenActivation.Relu: Relu.Apply(h, h); break;
             default: GeluTanh.Apply(h, h); break;
         }
-        MatVec.MultiplyAccumulate(w.Fc2, h, z);
+        w.Fc2.MultiplyAccumulate(h, z);
         TensorPrimitives.Add(z, w.Fc2Bias, z);
     }
 
@@ -45,7 +45,7 @@ public static class AarenSublayers
     {
         var c = model.Config;
         LayerNorm.Normalize(z, model.NormFWeight, model.NormFBias, c.Eps, u);
-        MatVec.MultiplyAddBias(model.HeadWeight, u, model.HeadBias, y);
+        model.HeadWeight.MultiplyAddBias(u, model.HeadBias, y);
         TensorPrimitives.MultiplyAdd(y, c.OutputStd, c.OutputMean, output);
     }
 }

@@ -1,4 +1,6 @@
+using Edge.Backends;
 using Edge.Kernels;
+using Edge.Packages;
 
 namespace Edge.Families.Cae;
 
@@ -9,7 +11,7 @@ namespace Edge.Families.Cae;
 internal sealed class CaeDecoderLayer
 {
     /// <summary>Repacks PyTorch's <c>weight [C_in, C_out, k]</c> to <c>[k, C_out, C_in]</c>.</summary>
-    public CaeDecoderLayer(float[] weight, float[] bias, int inChannels, int outChannels, int kernel, int stride, int inLength, bool relu)
+    public CaeDecoderLayer(float[] weight, float[] bias, int inChannels, int outChannels, int kernel, int stride, int inLength, bool relu, WeightPrecision precision)
     {
         (InChannels, OutChannels, Kernel, Stride, InLength, UseRelu) = (inChannels, outChannels, kernel, stride, inLength, relu);
         var packed = new float[kernel * outChannels * inChannels];
@@ -17,7 +19,7 @@ internal sealed class CaeDecoderLayer
             for (int o = 0; o < outChannels; o++)
                 for (int u = 0; u < kernel; u++)
                     packed[(u * outChannels + o) * inChannels + c] = weight[(c * outChannels + o) * kernel + u];
-        Weight = PackedMatrix.Pack(packed, kernel * outChannels, inChannels);
+        Weight = WeightPacking.Pack(packed, kernel * outChannels, inChannels, precision, "a decoder convolution");
         Bias = bias;
     }
 

@@ -1,4 +1,6 @@
+using Edge.Backends;
 using Edge.Kernels;
+using Edge.Packages;
 
 namespace Edge.Families.Cae;
 
@@ -10,7 +12,7 @@ namespace Edge.Families.Cae;
 internal sealed class CaeEncoderLayer
 {
     /// <summary>Repacks PyTorch's <c>weight [C_out, C_in, k]</c> to <c>[C_out, k, C_in]</c>.</summary>
-    public CaeEncoderLayer(float[] weight, float[] bias, int inChannels, int outChannels, int kernel, int stride, int inLength)
+    public CaeEncoderLayer(float[] weight, float[] bias, int inChannels, int outChannels, int kernel, int stride, int inLength, WeightPrecision precision)
     {
         (InChannels, OutChannels, Kernel, Stride, InLength) = (inChannels, outChannels, kernel, stride, inLength);
         var packed = new float[outChannels * kernel * inChannels];
@@ -18,7 +20,7 @@ internal sealed class CaeEncoderLayer
             for (int c = 0; c < inChannels; c++)
                 for (int u = 0; u < kernel; u++)
                     packed[(o * kernel + u) * inChannels + c] = weight[(o * inChannels + c) * kernel + u];
-        Weight = PackedMatrix.Pack(packed, outChannels, kernel * inChannels);
+        Weight = WeightPacking.Pack(packed, outChannels, kernel * inChannels, precision, "an encoder convolution");
         Bias = bias;
     }
 

@@ -31,4 +31,7 @@ public sealed class CaeFamily : IModelFamily
 
     /// <inheritdoc />
     public IStepModel CreateCpuModel(ModelPackage package) => CaeModel.Create(package);
+
+    /// <inheritdoc />
+    public IStepModel CreateCpuModel(ModelPackage package, WeightPrecision? precision) => CaeModel.Create(package, precision);
 }

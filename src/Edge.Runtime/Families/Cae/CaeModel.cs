@@ -6,15 +6,16 @@ using Edge.Streams;
 namespace Edge.Families.Cae;
 
 /// <summary>The cae family on the CPU backend: weights loaded and repacked once for position-major signals, shared by all streams.</summary>
-public sealed class CaeModel : IStepModel
+public sealed class CaeModel : IStepModel, IPrecisionReport
 {
     /// <summary>Values per step: the score and the flag (1 when score &gt; threshold).</summary>
     public const int Outputs = 2;
 
     private CaeModel(CaeConfig config, CaeEncoderLayer[] encoder, PackedMatrix bottleneck, float[] bottleneckBias,
-        PackedMatrix expand, float[] expandBias, CaeDecoderLayer[] decoder)
+        PackedMatrix expand, float[] expandBias, CaeDecoderLayer[] decoder, WeightPrecision precision)
     {
         Config = config;
+        Precision = precision;
         Encoder = encoder;
         Bottleneck = bottleneck;
         BottleneckBias = bottleneckBias;
@@ -28,16 +29,16 @@ public sealed class CaeModel : IStepModel
     public static StateLayout LayoutFor(CaeConfig config) =>
         new([("ring", [config.Window, config.InputDim]), ("ring_fill", [1]), ("ring_next", [1]), ("phase", [1]), ("score", [1])]);
 
-    /// <summary>Builds the model from a package with family cae.</summary>
-    public static CaeModel Create(ModelPackage package)
+    /// <summary>Builds the model from a package with family cae, its matrices kept at <paramref name="precision"/> (null: as stored).</summary>
+    public static CaeModel Create(ModelPackage package, WeightPrecision? precision = null)
     {
         var config = CaeConfig.Read(package.CreateConfigReader());
         using var weights = package.OpenWeights();
-        return Create(config, weights);
+        return Create(config, weights, precision ?? package.StoredPrecision);
     }
 
     /// <summary>Builds the model from a validated config and its weights (PyTorch state_dict names; every tensor must be used).</summary>
-    public static CaeModel Create(CaeConfig config, ModelWeights weights)
+    public static CaeModel Create(CaeConfig config, ModelWeights weights, WeightPrecision precision = WeightPrecision.Fp32)
     {
         int e = config.Layers, z = config.LatentDim, m = config.Flat;
         int lastChannels = config.Channels[^1], lastLength = config.Length(e);
@@ -46,7 +47,7 @@ public sealed class CaeModel : IStepModel
         {
             int cin = config.InChannels(i), cout = config.Channels[i], k = config.Kernels[i];
             encoder[i] = new CaeEncoderLayer(weights.Take($"encoder.{i}.weight", cout, cin, k), weights.Take($"encoder.{i}.bias", cout),
-                cin, cout, k, config.Strides[i], config.Length(i));
+                cin, cout, k, config.Strides[i], config.Length(i), precision);
         }
 
         // flat(h_E) is channel-major (c·L_E + l); the step keeps signals position-major (l·C + c), so the
@@ -75,14 +76,18 @@ public sealed class CaeModel : IStepModel
         {
             int i = e - 1 - j, cin = config.Channels[i], cout = config.InChannels(i), k = config.Kernels[i];
             decoder[j] = new CaeDecoderLayer(weights.Take($"decoder.{j}.weight", cin, cout, k), weights.Take($"decoder.{j}.bias", cout),
-                cin, cout, k, config.Strides[i], config.Length(i + 1), relu: j < e - 1);
+                cin, cout, k, config.Strides[i], config.Length(i + 1), relu: j < e - 1, precision);
         }
         weights.EnsureAllTaken();
-        return new CaeModel(config, encoder, PackedMatrix.Pack(bottleneck, z, m), bb, PackedMatrix.Pack(expand, m, z), expandBias, decoder);
+        return new CaeModel(config, encoder, WeightPacking.Pack(bottleneck, z, m, precision, "bottleneck.weight"), bb,
+            WeightPacking.Pack(expand, m, z, precision, "expand.weight"), expandBias, decoder, precision);
     }
 
     /// <summary>The validated config.</summary>
     public CaeConfig Config { get; }
+
+    /// <inheritdoc />
+    public WeightPrecision Precision { get; }
 
     internal CaeEncoderLayer[] Encoder { get; }
     internal PackedMatrix Bottleneck { get; }

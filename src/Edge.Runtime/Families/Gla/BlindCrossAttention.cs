@@ -46,7 +46,7 @@ internal sealed class BlindCrossAttention
             w.Take($"{prefix}v.weight", d, d), w.Take($"{prefix}v.bias", d),
             NormWeights.Load(w, $"{prefix}ln_q", d, c.Eps), NormWeights.Load(w, $"{prefix}ln_k", d, c.Eps),
             NormWeights.Load(w, $"{prefix}ln_v", d, c.Eps),
-            MixingBlock.Load(w, $"{prefix}pos_net.", c.PosNetLayer),
+            MixingBlock.Load(w, $"{prefix}pos_net.", c.PosNetLayer, WeightPrecision.Fp32),   // d_blind wide: a few KB, kept fp32
             TextPositions.Load(w, $"{prefix}pos_embed.", c));
     }
 

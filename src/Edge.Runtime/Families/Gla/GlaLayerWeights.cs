@@ -1,3 +1,4 @@
+using Edge.Backends;
 using Edge.Kernels;
 using Edge.Packages;
 
@@ -49,8 +50,11 @@ internal sealed class GlaLayerWeights
     public long WeightFloats => (long)InProj.Rows * InProj.Cols + GateUp.Length + GateBias.Length + (long)OutProj.Rows * OutProj.Cols
         + (Conv?.Length ?? 0) + NormWeight.Length;
 
+    /// <summary>Bytes a step reads from this layer's weights, at the precision the matrices are kept.</summary>
+    public long WeightBytes => InProj.StoredBytes + OutProj.StoredBytes + 4L * (GateUp.Length + GateBias.Length + (Conv?.Length ?? 0) + NormWeight.Length);
+
     /// <summary>Takes the layer's tensors named <c>{prefix}q_proj.weight</c> etc. (prefix includes any trailing dot).</summary>
-    public static GlaLayerWeights Load(ModelWeights w, string prefix, GlaLayerShape s)
+    public static GlaLayerWeights Load(ModelWeights w, string prefix, GlaLayerShape s, WeightPrecision precision = WeightPrecision.Fp32)
     {
         int width = s.Width, kd = s.KeyDim, vd = s.ValueDim, r = s.GateRank;
         var inProj = new float[(long)s.ProjectionRows * width];
@@ -73,9 +77,9 @@ internal sealed class GlaLayerWeights
                 at += t.Length;
             }
         }
-        return new GlaLayerWeights(s, PackedMatrix.Pack(inProj, s.ProjectionRows, width),
+        return new GlaLayerWeights(s, WeightPacking.Pack(inProj, s.ProjectionRows, width, precision, $"{prefix}q/k/v/g/gk_proj.0 weights"),
             w.Take($"{prefix}gk_proj.1.weight", kd, r), w.Take($"{prefix}gk_proj.1.bias", kd),
-            PackedMatrix.Pack(w.Take($"{prefix}o_proj.weight", width, vd), width, vd), conv,
+            WeightPacking.Pack(w.Take($"{prefix}o_proj.weight", width, vd), width, vd, precision, $"{prefix}o_proj.weight"), conv,
             w.Take($"{prefix}g_norm_swish_gate.weight", s.HeadValueDim));
     }
 }

@@ -47,4 +47,7 @@ public sealed class GlaTtsFamily : IModelFamily
 
     /// <inheritdoc />
     public IStepModel CreateCpuModel(ModelPackage package) => GlaTtsModel.Create(package);
+
+    /// <inheritdoc />
+    public IStepModel CreateCpuModel(ModelPackage package, WeightPrecision? precision) => GlaTtsModel.Create(package, precision: precision);
 }

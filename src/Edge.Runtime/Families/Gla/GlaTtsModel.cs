@@ -10,19 +10,20 @@ namespace Edge.Families.Gla;
 /// A step maps <c>n_quant</c> audio token ids to <c>n_quant × (n_codebook + 3)</c> logits, conditioned on
 /// the stream's text (<see cref="ITextConditioning"/>) and starting from its voice (<see cref="IVoiceConditioning"/>).
 /// </summary>
-public sealed class GlaTtsModel : IStepModel
+public sealed class GlaTtsModel : IStepModel, IPrecisionReport
 {
     private GlaTtsModel(GlaConfig config, GlaTtsOptions options, string sha256, GlaTextConditioner text,
-        MixingBlock[] encoder, MixingBlock[] decoder, float[] rvqEmbed, float[] logitsHead)
+        MixingBlock[] encoder, MixingBlock[] decoder, float[] rvqEmbed, float[] logitsHead, WeightPrecision precision)
     {
         Config = config;
+        Precision = precision;
         Options = options;
         Sha256 = sha256;
         Text = text;
         Encoder = encoder;
         Decoder = decoder;
         RvqEmbed = rvqEmbed;
-        LogitsHead = PackedMatrix.Pack(logitsHead, config.NQuant * config.AudioVocab, config.DModel);
+        LogitsHead = WeightPacking.Pack(logitsHead, config.NQuant * config.AudioVocab, config.DModel, precision, "logits_head.weight");
         State = LayoutFor(config);
     }
 
@@ -36,31 +37,39 @@ public sealed class GlaTtsModel : IStepModel
         return new StateLayout(entries);
     }
 
-    /// <summary>Builds the model from a package with family gla-tts (its tokenizer.json, when named, is loaded too).</summary>
-    public static GlaTtsModel Create(ModelPackage package, GlaTtsOptions? options = null)
+    /// <summary>
+    /// Builds the model from a package with family gla-tts (its tokenizer.json, when named, is loaded too), the
+    /// decoder step's matrices kept at <paramref name="precision"/> (null: as stored; the text encoder, run once
+    /// per utterance, stays fp32).
+    /// </summary>
+    public static GlaTtsModel Create(ModelPackage package, GlaTtsOptions? options = null, WeightPrecision? precision = null)
     {
         var config = GlaConfig.Read(package.CreateConfigReader());
         var tokenizer = GlaTextConditioner.LoadTokenizer(package);
         using var weights = package.OpenWeights();
-        return Create(config, weights, tokenizer, package.Sha256, package.Path, options);
+        return Create(config, weights, tokenizer, package.Sha256, package.Path, options, precision ?? package.StoredPrecision);
     }
 
     /// <summary>Builds the model from a validated config and its weights (every tensor must be used).</summary>
-    public static GlaTtsModel Create(GlaConfig c, ModelWeights w, GlaTokenizer? tokenizer, string sha256, string name, GlaTtsOptions? options)
+    public static GlaTtsModel Create(GlaConfig c, ModelWeights w, GlaTokenizer? tokenizer, string sha256, string name, GlaTtsOptions? options,
+        WeightPrecision precision = WeightPrecision.Fp32)
     {
         var text = GlaTextConditioner.Load(c, w, tokenizer, name);
         var encoder = new MixingBlock[c.EncoderLayers];
-        for (int i = 0; i < encoder.Length; i++) encoder[i] = MixingBlock.Load(w, $"attentive_rnn.encoder.{i}.", c.MainLayer);
+        for (int i = 0; i < encoder.Length; i++) encoder[i] = MixingBlock.Load(w, $"attentive_rnn.encoder.{i}.", c.MainLayer, precision);
         var decoder = new MixingBlock[c.DecoderLayers];
-        for (int i = 0; i < decoder.Length; i++) decoder[i] = MixingBlock.Load(w, $"attentive_rnn.decoder.{i}.", c.MainLayer);
+        for (int i = 0; i < decoder.Length; i++) decoder[i] = MixingBlock.Load(w, $"attentive_rnn.decoder.{i}.", c.MainLayer, precision);
         var model = new GlaTtsModel(c, options ?? new GlaTtsOptions(), sha256, text, encoder, decoder,
-            w.Take("rvq_embed.weight", c.NQuant, c.AudioVocab, c.DModel), w.Take("logits_head.weight", c.NQuant, c.AudioVocab, c.DModel));
+            w.Take("rvq_embed.weight", c.NQuant, c.AudioVocab, c.DModel), w.Take("logits_head.weight", c.NQuant, c.AudioVocab, c.DModel), precision);
         w.EnsureAllTaken();
         return model;
     }
 
     /// <summary>The validated config.</summary>
     public GlaConfig Config { get; }
+
+    /// <inheritdoc />
+    public WeightPrecision Precision { get; }
 
     /// <summary>Buffer sizing.</summary>
     public GlaTtsOptions Options { get; }
@@ -90,6 +99,11 @@ public sealed class GlaTtsModel : IStepModel
     public long StepWeightFloats =>
         Encoder.Sum(b => b.WeightFloats) + Decoder.Sum(b => b.WeightFloats) + Cross.StepWeightFloats
         + (long)LogitsHead.Rows * LogitsHead.Cols + (long)Config.NQuant * Config.DModel;
+
+    /// <summary>Bytes of weights one decoder step reads (the same parts as <see cref="StepWeightFloats"/>), at the precision the matrices are kept.</summary>
+    public long StepWeightBytes =>
+        Encoder.Sum(b => b.WeightBytes) + Decoder.Sum(b => b.WeightBytes) + 4 * Cross.StepWeightFloats
+        + LogitsHead.StoredBytes + 4L * Config.NQuant * Config.DModel;
 
     /// <summary>All parameters of the model, text encoder and tables included.</summary>
     public long ParameterCount =>

@@ -25,12 +25,15 @@ internal sealed class MixingBlock
     /// <summary>Floats a step reads from the block's weights.</summary>
     public long WeightFloats => 4L * Shape.Width + TimeMix.WeightFloats + ChannelMix.WeightFloats;
 
+    /// <summary>Bytes a step reads from the block's weights, at the precision the matrices are kept.</summary>
+    public long WeightBytes => 16L * Shape.Width + TimeMix.WeightBytes + ChannelMix.WeightBytes;
+
     /// <summary>Takes <c>{prefix}norm1.*</c>, <c>{prefix}tmix.*</c>, <c>{prefix}norm2.*</c>, <c>{prefix}cmix.*</c>.</summary>
-    public static MixingBlock Load(ModelWeights w, string prefix, GlaLayerShape s) => new(
+    public static MixingBlock Load(ModelWeights w, string prefix, GlaLayerShape s, WeightPrecision precision = WeightPrecision.Fp32) => new(
         NormWeights.Load(w, $"{prefix}norm1", s.Width, s.Eps),
-        GlaLayerWeights.Load(w, $"{prefix}tmix.", s),
+        GlaLayerWeights.Load(w, $"{prefix}tmix.", s, precision),
         NormWeights.Load(w, $"{prefix}norm2", s.Width, s.Eps),
-        SwiGlu.Load(w, $"{prefix}cmix.", s.Width));
+        SwiGlu.Load(w, $"{prefix}cmix.", s.Width, precision));
 
     /// <summary>Advances the block one step on <paramref name="x"/> in place.</summary>
     public void Step(Span<float> x, Span<float> state, BlockScratch scratch)

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Edge.Backends;
 using Edge.Kernels;
 using Edge.Packages;
 
@@ -33,12 +34,16 @@ internal sealed class SwiGlu
     /// <summary>Floats a step reads.</summary>
     public long WeightFloats => (long)InWeight.Rows * InWeight.Cols + InBias.Length + (long)OutWeight.Rows * OutWeight.Cols + OutBias.Length;
 
+    /// <summary>Bytes a step reads, at the precision the matrices are kept.</summary>
+    public long WeightBytes => InWeight.StoredBytes + 4L * InBias.Length + OutWeight.StoredBytes + 4L * OutBias.Length;
+
     /// <summary>Takes <c>{prefix}p_in.*</c> and <c>{prefix}p_out.*</c>.</summary>
-    public static SwiGlu Load(ModelWeights w, string prefix, int width)
+    public static SwiGlu Load(ModelWeights w, string prefix, int width, WeightPrecision precision = WeightPrecision.Fp32)
     {
         int f = width * 4 / 3;
-        return new SwiGlu(width, f, PackedMatrix.Pack(w.Take($"{prefix}p_in.weight", 2 * f, width), 2 * f, width), w.Take($"{prefix}p_in.bias", 2 * f),
-            PackedMatrix.Pack(w.Take($"{prefix}p_out.weight", width, f), width, f), w.Take($"{prefix}p_out.bias", width));
+        return new SwiGlu(width, f, WeightPacking.Pack(w.Take($"{prefix}p_in.weight", 2 * f, width), 2 * f, width, precision, $"{prefix}p_in.weight"),
+            w.Take($"{prefix}p_in.bias", 2 * f),
+            WeightPacking.Pack(w.Take($"{prefix}p_out.weight", width, f), width, f, precision, $"{prefix}p_out.weight"), w.Take($"{prefix}p_out.bias", width));
     }
 
     /// <summary>Adds <c>p_out(SiLU(a) ⊙ b)</c> to <paramref name="residual"/>; <paramref name="hidden"/> holds 2·⌊4w/3⌋ floats.</summary>

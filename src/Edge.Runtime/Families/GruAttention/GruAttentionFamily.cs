@@ -31,4 +31,7 @@ public sealed class GruAttentionFamily : IModelFamily
 
     /// <inheritdoc />
     public IStepModel CreateCpuModel(ModelPackage package) => GruAttentionModel.Create(package);
+
+    /// <inheritdoc />
+    public IStepModel CreateCpuModel(ModelPackage package, WeightPrecision? precision) => GruAttentionModel.Create(package, precision);
 }

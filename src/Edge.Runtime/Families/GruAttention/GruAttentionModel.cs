@@ -6,16 +6,17 @@ using Edge.Streams;
 namespace Edge.Families.GruAttention;
 
 /// <summary>The gru-attention family on the CPU backend: weights loaded and repacked once, shared by all streams.</summary>
-public sealed class GruAttentionModel : IStepModel
+public sealed class GruAttentionModel : IStepModel, IPrecisionReport
 {
-    private GruAttentionModel(GruAttentionConfig config, GruLayerWeights[] layers, float[] attnProj, float[] attnBias, float[] attnContext, float[] headWeight, float[] headBias)
+    private GruAttentionModel(GruAttentionConfig config, GruLayerWeights[] layers, float[] attnProj, float[] attnBias, float[] attnContext, float[] headWeight, float[] headBias, WeightPrecision precision)
     {
         Config = config;
+        Precision = precision;
         Layers = layers;
-        AttnProj = PackedMatrix.Pack(attnProj, config.AttnDim, config.Hidden);
+        AttnProj = WeightPacking.Pack(attnProj, config.AttnDim, config.Hidden, precision, "attn.proj.weight");
         AttnBias = attnBias;
         AttnContext = attnContext;
-        HeadWeight = PackedMatrix.Pack(headWeight, config.OutputDim, 2 * config.Hidden);
+        HeadWeight = WeightPacking.Pack(headWeight, config.OutputDim, 2 * config.Hidden, precision, "head.weight");
         HeadBias = headBias;
         State = LayoutFor(config);
         InitialState = InitialStateFor(config, State);
@@ -38,16 +39,16 @@ public sealed class GruAttentionModel : IStepModel
         return state;
     }
 
-    /// <summary>Builds the model from a package with family gru-attention.</summary>
-    public static GruAttentionModel Create(ModelPackage package)
+    /// <summary>Builds the model from a package with family gru-attention, its matrices kept at <paramref name="precision"/> (null: as stored).</summary>
+    public static GruAttentionModel Create(ModelPackage package, WeightPrecision? precision = null)
     {
         var config = GruAttentionConfig.Read(package.CreateConfigReader());
         using var weights = package.OpenWeights();
-        return Create(config, weights);
+        return Create(config, weights, precision ?? package.StoredPrecision);
     }
 
     /// <summary>Builds the model from a validated config and its weights (every tensor must be used).</summary>
-    public static GruAttentionModel Create(GruAttentionConfig config, ModelWeights weights)
+    public static GruAttentionModel Create(GruAttentionConfig config, ModelWeights weights, WeightPrecision precision = WeightPrecision.Fp32)
     {
         int h = config.Hidden, a = config.AttnDim;
         var layers = new GruLayerWeights[config.Layers];
@@ -63,17 +64,20 @@ public sealed class GruAttentionModel : IStepModel
                 _ => (weights.Take($"gru.weight_ih_l{k}", 3 * h, input), weights.Take($"gru.weight_hh_l{k}", 3 * h, h),
                       weights.Take($"gru.bias_ih_l{k}", 3 * h), weights.Take($"gru.bias_hh_l{k}", 3 * h)),
             };
-            layers[k] = new GruLayerWeights(input, h, wih, whh, bih, bhh);
+            layers[k] = new GruLayerWeights(input, h, wih, whh, bih, bhh, precision);
         }
         var model = new GruAttentionModel(config, layers,
             weights.Take("attn.proj.weight", a, h), weights.Take("attn.proj.bias", a), weights.Take("attn.context", a),
-            weights.Take("head.weight", config.OutputDim, 2 * h), weights.Take("head.bias", config.OutputDim));
+            weights.Take("head.weight", config.OutputDim, 2 * h), weights.Take("head.bias", config.OutputDim), precision);
         weights.EnsureAllTaken();
         return model;
     }
 
     /// <summary>The validated config.</summary>
     public GruAttentionConfig Config { get; }
+
+    /// <inheritdoc />
+    public WeightPrecision Precision { get; }
 
     internal GruLayerWeights[] Layers { get; }
     internal PackedMatrix AttnProj { get; }

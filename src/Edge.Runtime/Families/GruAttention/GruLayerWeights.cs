@@ -1,4 +1,6 @@
+using Edge.Backends;
 using Edge.Kernels;
+using Edge.Packages;
 
 namespace Edge.Families.GruAttention;
 
@@ -9,7 +11,7 @@ namespace Edge.Families.GruAttention;
 /// </summary>
 internal sealed class GruLayerWeights
 {
-    public GruLayerWeights(int input, int hidden, float[] wih, float[] whh, float[] bih, float[] bhh)
+    public GruLayerWeights(int input, int hidden, float[] wih, float[] whh, float[] bih, float[] bhh, WeightPrecision precision)
     {
         Input = input;
         Hidden = hidden;
@@ -22,10 +24,10 @@ internal sealed class GruLayerWeights
             whh.AsSpan(row * hidden, hidden).CopyTo(resetUpdate.AsSpan(row * cols + input));
             ResetUpdateBias[row] = bih[row] + bhh[row];
         }
-        ResetUpdate = PackedMatrix.Pack(resetUpdate, 2 * hidden, cols);
-        CandidateInput = PackedMatrix.Pack(wih.AsSpan(2 * hidden * input), hidden, input);
+        ResetUpdate = WeightPacking.Pack(resetUpdate, 2 * hidden, cols, precision, "gru reset and update rows");
+        CandidateInput = WeightPacking.Pack(wih.AsSpan(2 * hidden * input), hidden, input, precision, "gru input candidate rows");
         CandidateInputBias = bih.AsSpan(2 * hidden).ToArray();
-        CandidateHidden = PackedMatrix.Pack(whh.AsSpan(2 * hidden * hidden), hidden, hidden);
+        CandidateHidden = WeightPacking.Pack(whh.AsSpan(2 * hidden * hidden), hidden, hidden, precision, "gru hidden candidate rows");
         CandidateHiddenBias = bhh.AsSpan(2 * hidden).ToArray();
     }
 

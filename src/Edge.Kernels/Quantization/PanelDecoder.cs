@@ -1,0 +1,60 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Edge.Kernels;
+
+/// <summary>
+/// Widens one block of a reduced-precision panel into float32 in a stack buffer that stays in L1, where the
+/// float32 panel loop then reads it: the weights cross the memory bus at their stored size.
+/// </summary>
+internal static class PanelDecoder
+{
+    /// <summary>Half to float, exactly.</summary>
+    public static void Half(ReadOnlySpan<Half> source, Span<float> destination) => TensorPrimitives.ConvertToSingle(source, destination);
+
+    /// <summary>int8 to float, exactly; <paramref name="count"/> is a multiple of 16.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Int8(ref sbyte source, ref float destination, int count)
+    {
+        for (int i = 0; i < count; i += 16)
+            Widen16(Vector128.LoadUnsafe(ref source, (nuint)i), ref Unsafe.Add(ref destination, i));
+    }
+
+    /// <summary>
+    /// One Q4 group: byte <c>i</c> holds value <c>i</c> in its low nibble and value <c>bytes + i</c> in its high
+    /// one, each stored plus 8; <paramref name="bytes"/> is a multiple of 16. The scale is applied to the sums.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Q4(ref byte source, ref float destination, int bytes)
+    {
+        var low = Vector128.Create((byte)15);
+        var eight = Vector128.Create((sbyte)8);
+        for (int i = 0; i < bytes; i += 16)
+        {
+            var v = Vector128.LoadUnsafe(ref source, (nuint)i);
+            Widen16((v & low).AsSByte() - eight, ref Unsafe.Add(ref destination, i));
+            Widen16(Vector128.ShiftRightLogical(v, 4).AsSByte() - eight, ref Unsafe.Add(ref destination, bytes + i));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Widen16(Vector128<sbyte> v, ref float destination)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var s = Vector256.WidenLower(v.ToVector256Unsafe());
+            Vector256.ConvertToSingle(Vector256.WidenLower(s)).StoreUnsafe(ref destination);
+            Vector256.ConvertToSingle(Vector256.WidenUpper(s)).StoreUnsafe(ref destination, 8);
+            return;
+        }
+        var (a, b) = Vector128.Widen(v);
+        var (a0, a1) = Vector128.Widen(a);
+        var (b0, b1) = Vector128.Widen(b);
+        Vector128.ConvertToSingle(a0).StoreUnsafe(ref destination);
+        Vector128.ConvertToSingle(a1).StoreUnsafe(ref destination, 4);
+        Vector128.ConvertToSingle(b0).StoreUnsafe(ref destination, 8);
+        Vector128.ConvertToSingle(b1).StoreUnsafe(ref destination, 12);
+    }
+}
