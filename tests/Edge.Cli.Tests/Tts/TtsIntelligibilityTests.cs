@@ -10,15 +10,15 @@ namespace Edge.Cli.Tests.Tts;
 /// same sentences is the reference figure.
 /// </summary>
 /// <remarks>
-/// The target is 9 of 10. The committed model (1,380 training steps, float16 weights,
-/// models/tts-default/README.md) scores 3 here (4 with its float32 weights, 5 in PyTorch); the drawn codes, and
-/// so the count, move by one with the SIMD path. <see cref="RequiredOfTen"/> is one below what it scores, so a
-/// broken runtime path (sampler, decoder, codec) fails this test — it scores 0 — while the model is trained
-/// further. Raise it with every better model; it reaches 9 when the target is met.
+/// The target is 9 of 10, and the committed model (3,400 training steps, float16 weights,
+/// models/tts-default/README.md) meets it here: 9 with the default seed 0 on this AVX2 machine. Other seeds of the
+/// sampler give 9, 8 and 10, and a different SIMD path changes the drawn codes much as a different seed does.
+/// <see cref="RequiredOfTen"/> therefore sits one below the measured 9. A broken runtime path (sampler, decoder,
+/// codec) fails this test, since it scores 0.
 /// </remarks>
 public sealed class TtsIntelligibilityTests(ITestOutputHelper output)
 {
-    private const int RequiredOfTen = 2;
+    private const int RequiredOfTen = 8;
 
     [Fact]
     [Trait("Category", "Speech")]
