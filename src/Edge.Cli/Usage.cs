@@ -18,7 +18,7 @@ internal static class Usage
             --backend onnx runs the package's ONNX graph; --ep picks the execution provider;
             --profile reads device-profiles/*.json (provider order, fallback, threads).
             --precision keeps the CPU backend's weight matrices at fp32, fp16, int8 or q4 in memory
-            (default: fp32; an int8 or q4 package stays as stored); bench, forecast, pdm and tts take it too.
+            (default: as the package stores them); bench, forecast, pdm and tts take it too.
             gla-tts: IN holds audio token ids [T] or [T, n_quant] (int32/int64), OUT the logits
             [T, n_quant·(n_codebook+3)]; --text "…" (required) conditions them, --voice F starts from a
             voice, --voice-out F saves the memory after the run as a voice (run it over a reference clip's codes).

@@ -22,7 +22,7 @@ internal static class BackendChoice
     public static EdgeModelOptions LoadOptions(IBackend backend, WeightPrecision? precision = null) =>
         new() { Backend = backend, Families = OnnxOnlyFamilies, Precision = precision };
 
-    /// <summary>Load options for <paramref name="backend"/> with <c>--precision</c> (absent: ModelPackage.DefaultPrecision).</summary>
+    /// <summary>Load options for <paramref name="backend"/> with <c>--precision</c> (absent: the weights as the package stores them).</summary>
     public static EdgeModelOptions LoadOptions(IBackend backend, ParsedArguments a) => LoadOptions(backend, Precision(a));
 
     /// <summary><c>--precision fp32|fp16|int8|q4</c>, or null when absent.</summary>

@@ -51,17 +51,10 @@ public sealed class ModelPackage
     public string Precision { get; private set; } = "fp32";
 
     /// <summary>
-    /// The precision the weights file stores (bf16, which has no kept form, reads as fp32).
+    /// How the CPU backend keeps the weights when <c>EdgeModelOptions.Precision</c> is unset: as the package
+    /// stores them (bf16, which has no kept form, as fp32).
     /// </summary>
     public WeightPrecision StoredPrecision => WeightPrecisions.TryParse(Precision, out var p) ? p : WeightPrecision.Fp32;
-
-    /// <summary>
-    /// The precision the weights are kept at in memory when no option asks for one: int8 and q4 as stored (they
-    /// cannot be widened back), 16-bit floats widened to fp32. Widening is exact, and for the small matrices of a
-    /// recurrent step fp32 is faster (the default voice: real-time factor 0.40-0.47 at fp32 against 0.55 kept at
-    /// fp16, on an AVX2 laptop-class CPU); a large model that needs the memory asks for fp16 explicitly.
-    /// </summary>
-    public WeightPrecision DefaultPrecision => StoredPrecision == WeightPrecision.Fp16 ? WeightPrecision.Fp32 : StoredPrecision;
 
     /// <summary>The provenance object as written (data, licence, script, metrics).</summary>
     public JsonElement? Provenance { get; private set; }

@@ -49,7 +49,7 @@ public sealed class AarenModel : IStepModel, IPrecisionReport
     {
         var config = AarenConfig.Read(package.CreateConfigReader());
         using var weights = package.OpenWeights();
-        return Create(config, weights, precision ?? package.DefaultPrecision);
+        return Create(config, weights, precision ?? package.StoredPrecision);
     }
 
     /// <summary>Builds the model from a validated config and its weights (every tensor must be used).</summary>

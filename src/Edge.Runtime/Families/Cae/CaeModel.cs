@@ -34,7 +34,7 @@ public sealed class CaeModel : IStepModel, IPrecisionReport
     {
         var config = CaeConfig.Read(package.CreateConfigReader());
         using var weights = package.OpenWeights();
-        return Create(config, weights, precision ?? package.DefaultPrecision);
+        return Create(config, weights, precision ?? package.StoredPrecision);
     }
 
     /// <summary>Builds the model from a validated config and its weights (PyTorch state_dict names; every tensor must be used).</summary>

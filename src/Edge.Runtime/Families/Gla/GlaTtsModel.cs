@@ -47,7 +47,7 @@ public sealed class GlaTtsModel : IStepModel, IPrecisionReport
         var config = GlaConfig.Read(package.CreateConfigReader());
         var tokenizer = GlaTextConditioner.LoadTokenizer(package);
         using var weights = package.OpenWeights();
-        return Create(config, weights, tokenizer, package.Sha256, package.Path, options, precision ?? package.DefaultPrecision);
+        return Create(config, weights, tokenizer, package.Sha256, package.Path, options, precision ?? package.StoredPrecision);
     }
 
     /// <summary>Builds the model from a validated config and its weights (every tensor must be used).</summary>

@@ -44,7 +44,7 @@ public sealed class GruAttentionModel : IStepModel, IPrecisionReport
     {
         var config = GruAttentionConfig.Read(package.CreateConfigReader());
         using var weights = package.OpenWeights();
-        return Create(config, weights, precision ?? package.DefaultPrecision);
+        return Create(config, weights, precision ?? package.StoredPrecision);
     }
 
     /// <summary>Builds the model from a validated config and its weights (every tensor must be used).</summary>
