@@ -33,7 +33,7 @@ public sealed class WeightPrecisionTests(ITestOutputHelper log)
         { "models/lina-reference", "golden", null, WeightPrecision.Fp16, 0.12 },       // 5.9e-2 (logits up to 8.8)
         { "models/lina-reference", "golden", null, WeightPrecision.Int8, 3.5 },        // 1.64
         { "models/lina-reference", "golden", null, WeightPrecision.Q4, 11 },           // 5.3
-        { "models/tts-default", "golden-voice", "voices/default.safetensors", WeightPrecision.Fp16, 0 },    // stored fp16: exact
+        { "models/tts-default", "golden-voice", "voices/default.safetensors", WeightPrecision.Fp16, 5e-5 }, // stored fp16: exact on SIMD paths; 1.7e-5 on the scalar path (fp32 sums row-major, fp16 by panels)
         { "models/tts-default", "golden-voice", "voices/default.safetensors", WeightPrecision.Int8, 0.25 }, // 0.12 (logits up to 28); argmax 49/49
         { "models/tts-default", "golden-voice", "voices/default.safetensors", WeightPrecision.Q4, 6.2 },    // 3.07 (step 3,400; 1.31 at step 1,380)
     };
@@ -72,8 +72,8 @@ public sealed class WeightPrecisionTests(ITestOutputHelper log)
             log.WriteLine($"{package} next-sample MAE: fp32 {Mae(want):G5}, {precision.Name()} {Mae(got):G5}");
         }
         Assert.True(worst <= tolerance, $"{package} at {precision.Name()}: max abs error {worst:E2} against fp32 > {tolerance:E0}");
-        // A package stored at this precision computes exactly what its widened weights give; any other is really reduced.
-        if (reduced.Package.StoredPrecision == precision) Assert.Equal(0, worst);
+        // Stored at this precision: the same bits as the widened weights, on SIMD paths (the scalar path sums fp32 row-major).
+        if (reduced.Package.StoredPrecision == precision && System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Assert.Equal(0, worst);
         else Assert.True(worst > 0, $"{package} at {precision.Name()} gave fp32's exact outputs: the weights were not reduced");
         Assert.Equal(0, allocated);
     }
