@@ -28,18 +28,10 @@ public sealed class VoiceCloner : IDisposable
 
     private VoiceCloner(EdgeModel model, ISpeechCodec codec, VoiceClonerOptions? options, bool ownsModel)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(codec);
         Options = options ?? new VoiceClonerOptions();
-        Fail.If(model.StepModel is not GlaTtsModel, EdgeErrorCode.UnsupportedFamily,
-            $"clone: {model.Package.Path} is a {model.Family} model on the {model.BackendName} backend; cloning needs a gla-tts model on the CPU backend.");
-        var gla = (GlaTtsModel)model.StepModel;
-        Fail.If(codec.Quantizers != gla.Config.NQuant || codec.CodebookSize != gla.Config.NCodebook, EdgeErrorCode.ShapeMismatch,
-            $"clone: the {codec.Kind} codec has {codec.Quantizers} codebook(s) of {codec.CodebookSize} codes, but model {model.Package.Path} predicts {gla.Config.NQuant} of {gla.Config.NCodebook}; use the codec the model was trained with.");
+        (_, _tokenizer) = SpeechModelCheck.Check(model, codec, "clone", "cloning needs");
         Fail.If(codec.CreateEncoder() is null, EdgeErrorCode.UnsupportedFamily,
             $"clone: the {codec.Kind} codec of {model.Package.Path} only decodes; cloning from a clip needs a codec with an encoder (mel-vq).");
-        _tokenizer = gla.Tokenizer ?? Fail.With<GlaTokenizer>(EdgeErrorCode.InvalidPackage,
-            $"clone: {model.Package.Path} has no tokenizer; a gla-tts package for speech names its tokenizer.json in model.json.");
         Fail.If(Options.MaxPrompt <= TimeSpan.Zero || Options.MinSpeech < TimeSpan.Zero || Options.MinSpeech > Options.MaxPrompt, EdgeErrorCode.InvalidArgument,
             $"clone: VoiceClonerOptions.MaxPrompt ({Options.MaxPrompt.TotalSeconds} s) must be positive and at least MinSpeech ({Options.MinSpeech.TotalSeconds} s).");
         Fail.If(Options.DropFinalFrames < 0, EdgeErrorCode.InvalidArgument, $"clone: VoiceClonerOptions.DropFinalFrames is {Options.DropFinalFrames}; it must be 0 or more.");

@@ -32,17 +32,9 @@ public sealed class SpeechSynthesizer : IDisposable
 
     private SpeechSynthesizer(EdgeModel model, ISpeechCodec codec, SpeechSynthesizerOptions? options, bool ownsModel)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(codec);
         Options = options ?? new SpeechSynthesizerOptions();
-        Fail.If(model.StepModel is not GlaTtsModel, EdgeErrorCode.UnsupportedFamily,
-            $"speech: {model.Package.Path} is a {model.Family} model on the {model.BackendName} backend; a SpeechSynthesizer needs a gla-tts model on the CPU backend.");
-        var gla = (GlaTtsModel)model.StepModel;
+        (var gla, _tokenizer) = SpeechModelCheck.Check(model, codec, "speech", "a SpeechSynthesizer needs");
         var c = gla.Config;
-        Fail.If(codec.Quantizers != c.NQuant || codec.CodebookSize != c.NCodebook, EdgeErrorCode.ShapeMismatch,
-            $"speech: the {codec.Kind} codec has {codec.Quantizers} codebook(s) of {codec.CodebookSize} codes, but model {model.Package.Path} predicts {c.NQuant} of {c.NCodebook}; use the codec the model was trained with.");
-        _tokenizer = gla.Tokenizer ?? Fail.With<GlaTokenizer>(EdgeErrorCode.InvalidPackage,
-            $"speech: {model.Package.Path} has no tokenizer; a gla-tts package for speech names its tokenizer.json in model.json.");
         Fail.If(Options.MaxStepsPerSentence < 1, EdgeErrorCode.InvalidArgument, $"speech: MaxStepsPerSentence is {Options.MaxStepsPerSentence}; it must be at least 1.");
         Fail.If(Options.MaxStepsPerCharacter < 0, EdgeErrorCode.InvalidArgument, $"speech: MaxStepsPerCharacter is {Options.MaxStepsPerCharacter}; it must be 0 (off) or more.");
         Fail.If(Options.SentencePause < TimeSpan.Zero || Options.SentencePause > TimeSpan.FromSeconds(10), EdgeErrorCode.InvalidArgument,
