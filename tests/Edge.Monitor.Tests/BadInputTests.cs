@@ -118,10 +118,11 @@ public sealed class BadInputTests : IDisposable
         Dictionary<string, double> m = [];
         // The stream runs to its end without the broker; every alert waits in the outbox.
         Assert.True(await Eventually.TrueAsync(() => (m = MetricsScrape.Read(metricsPort)).Value("edge_monitor_samples_total{stream=\"u37\"}") == 1182
-            && AlertOutbox.CountWaiting(outbox) == expected.Count), $"{AlertOutbox.CountWaiting(outbox)} of {expected.Count} alerts on disk");
+            && AlertOutbox.CountWaiting(outbox) == expected.Count
+            // The gauge is counted after the file is durable, so it may trail the folder by a moment.
+            && m.Value("edge_monitor_outbox_pending") == expected.Count), $"{AlertOutbox.CountWaiting(outbox)} of {expected.Count} alerts on disk, {m.Value("edge_monitor_outbox_pending")} counted pending");
         Assert.True(m.Value("edge_monitor_broker_failures_total") >= 1);
         Assert.Equal(0, m.Value("edge_monitor_broker_connected"));
-        Assert.Equal(expected.Count, m.Value("edge_monitor_outbox_pending"));
 
         // Once the broker is up every alert is acknowledged by it (QoS 1) and leaves the outbox.
         broker.Start();
