@@ -236,7 +236,9 @@ public sealed class PackedMatrix
     // One panel of any storage into y (four vectors of rows). Float32 reads the panel in place; float16 and
     // int8 widen 16 columns at a time into the block buffer and run the same loop over it, so float16 gives
     // the bits float32 gives on the widened weights; int8 scales each row's total once, q4 each group's.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    // Too large to inline into Core, so it is optimized on its own from the first call: left to tiering, a
+    // short process (one edge tts sentence) ran its first hundreds of products in unoptimized code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Panel<TWidth, TVector>(int panel, ref float x, ref float block, Span<float> y, bool accumulate)
         where TWidth : IVectorWidth<TVector>
         where TVector : struct
@@ -263,10 +265,11 @@ public sealed class PackedMatrix
             }
             case MatrixStorage.Float16:
             {
+                ref Half p = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_f16), (nint)panelStart);
                 for (int start = 0; start < Cols; start += BlockColumns)
                 {
                     int count = Math.Min(BlockColumns, Cols - start);
-                    PanelDecoder.Half(_f16.AsSpan((int)(panelStart + (long)start * height), count * height), MemoryMarshal.CreateSpan(ref block, count * height));
+                    PanelDecoder.Half(ref Unsafe.As<Half, ushort>(ref Unsafe.Add(ref p, (nint)start * height)), ref block, count * height);
                     Block<TWidth, TVector>(ref block, ref Unsafe.Add(ref x, start), count, ref t0, ref t1, ref t2, ref t3);
                 }
                 break;

@@ -148,6 +148,23 @@ public class PackedMatrixTests
     }
 
     [Fact]
+    public void Every_finite_float16_widens_to_its_exact_float32()
+    {
+        // All 63,488 finite bit patterns (zeros, subnormals, normals, both signs): the in-register widening
+        // must give the bits of the runtime's own conversion.
+        var halves = Enumerable.Range(0, 65536).Select(i => (ushort)i).Where(b => (b & 0x7C00) != 0x7C00).ToArray();
+        Assert.Equal(63_488, halves.Length);
+        var widened = new float[halves.Length];
+        PanelDecoder.Half(ref halves[0], ref widened[0], halves.Length);
+        for (int i = 0; i < halves.Length; i++)
+        {
+            float expected = (float)BitConverter.UInt16BitsToHalf(halves[i]);
+            Assert.True(BitConverter.SingleToUInt32Bits(expected) == BitConverter.SingleToUInt32Bits(widened[i]),
+                $"half 0x{halves[i]:X4}: {widened[i]} instead of {expected}");
+        }
+    }
+
+    [Fact]
     public void Reduced_storages_hold_a_half_a_quarter_and_five_thirty_seconds_of_the_bytes()
     {
         int rows = 256, cols = 512;
