@@ -58,7 +58,7 @@ internal static class Usage
             Speaks the text with a voice package (the embedded default without --model), streaming the
             audio into the WAV (16-bit mono; --rate resamples) and, with --play, to aplay as it is made.
             Text is lower-cased and split into sentences; spell out digits (twelve, not 12). --json prints
-            time_to_first_audio_ms, real_time_factor, tokens, audio_seconds, alloc_bytes_per_token.
+            load_ms, time_to_first_audio_ms, real_time_factor, tokens, audio_seconds, alloc_bytes_per_token.
         edge clone REF.wav -o VOICE.safetensors [--text "transcript"] [--model PKG] [--max-seconds S] [--json]
             Makes a voice from a reference clip (WAV, any rate, mono or stereo) without training: the
             decoder reads the clip's codes with its transcript and its memory is saved (fixed size, bound

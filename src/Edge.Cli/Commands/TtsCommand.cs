@@ -35,8 +35,10 @@ internal static class TtsCommand
         string text = ReadText(a, stdin, limit);
         string package = a.Value("--model") ?? DefaultPackage();
         string? voice = a.Value("--voice") is { } v ? Voice(v, package) : null;
+        var loading = System.Diagnostics.Stopwatch.StartNew();
         using var synth = SpeechSynthesizer.Load(package, defaults with { Voice = voice, TopK = topK, Temperature = temperature },
             new Edge.Streams.EdgeModelOptions { Precision = BackendChoice.Precision(a) });
+        double loadMs = loading.Elapsed.TotalMilliseconds;
         var prepared = synth.Prepare(text);   // every text problem is reported before a file is touched
 
         using var cancel = new CancellationTokenSource();
@@ -88,7 +90,7 @@ internal static class TtsCommand
         if (a.Flag("--json"))
         {
             stdout.WriteLine(JsonOutput.Serialize(new TtsReport(output, fileRate, synth.SampleRate, metrics.Sentences, metrics.SentencesAtStepLimit,
-                metrics.Tokens, Math.Round(metrics.AudioSeconds, 3), Math.Round(metrics.TimeToFirstAudio.TotalMilliseconds, 1),
+                metrics.Tokens, Math.Round(metrics.AudioSeconds, 3), Math.Round(loadMs, 1), Math.Round(metrics.TimeToFirstAudio.TotalMilliseconds, 1),
                 Math.Round(metrics.RealTimeFactor, 4), Math.Round(metrics.AllocatedBytesPerToken, 2), seed, topK, Math.Round(temperature, 4), synth.Voice is null ? null : Path.GetFileName(synth.Voice), stopped)));
         }
         else
@@ -101,7 +103,7 @@ internal static class TtsCommand
 
     /// <summary>The <c>--json</c> fields (docs/cli.md lists them).</summary>
     internal sealed record TtsReport(string? Output, int SampleRate, int CodecSampleRate, int Sentences, int SentencesAtStepLimit, long Tokens,
-        double AudioSeconds, double TimeToFirstAudioMs, double RealTimeFactor, double AllocBytesPerToken, int Seed, int TopK, double Temperature, string? Voice, bool Stopped);
+        double AudioSeconds, double LoadMs, double TimeToFirstAudioMs, double RealTimeFactor, double AllocBytesPerToken, int Seed, int TopK, double Temperature, string? Voice, bool Stopped);
 
     // TEXT, --text-file, or standard input (TEXT "-", or no TEXT while stdin is redirected); never more than the limit is read.
     private static string ReadText(ParsedArguments a, TextReader? stdin, int limit)

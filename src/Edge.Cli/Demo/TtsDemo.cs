@@ -24,7 +24,6 @@ internal static class TtsDemo
         }
         using var tts = SpeechSynthesizer.Load(DemoModels.Extract(TtsCommand.DefaultModel));
         o.WriteLine($"{TtsCommand.DefaultModel}: gla-tts voice, {tts.Codec.Kind} codec at {tts.SampleRate} Hz, voice {Path.GetFileName(tts.Voice) ?? "zero state"}");
-        tts.SynthesizeToArray("a.", seed: 0);   // the JIT's first pass, so the figures below are the steady state's
         string wav = Path.Combine(Path.GetTempPath(), $"edge-demo-tts-{Environment.ProcessId}.wav");
         SpeechMetrics m;
         using (var sink = new WavAudioSink(wav, tts.SampleRate)) m = tts.Synthesize(Sentence, sink, seed: 1);

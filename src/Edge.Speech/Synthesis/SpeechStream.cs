@@ -22,7 +22,7 @@ public sealed class SpeechStream : IDisposable
     private readonly int _pauseSamples;
     private readonly Stopwatch _clock = new();
     private SpeechText? _speech;
-    private int _sentence, _seed, _atLimit, _pauseLeft;
+    private int _sentence, _seed, _atLimit, _pauseLeft, _warmUpSteps;
     private bool _inSentence, _ended, _warm;
     private long _tokens, _samples, _countedTokens, _countedBytes;
     private TimeSpan _firstAudio, _elapsed;
@@ -126,12 +126,23 @@ public sealed class SpeechStream : IDisposable
         return 0;
     }
 
+    // Speaks at most steps frames of text and throws the audio away: every method of the path (text encoder,
+    // decoder step, sampler, codec push and finish) has then run once. Only on the synthesizer's probe stream.
+    internal void WarmUp(string text, int steps)
+    {
+        _warmUpSteps = steps;
+        Begin(text);
+        var buffer = new float[MaxChunkSamples];
+        while (Read(buffer) > 0) { }
+    }
+
     private void StartSentence(string sentence)
     {
         _text.SetText(sentence);
         int perCharacter = _owner.Options.MaxStepsPerCharacter;
         int limit = _owner.Options.MaxStepsPerSentence;
         if (perCharacter > 0) limit = (int)Math.Min(limit, 50L + (long)perCharacter * sentence.Length);
+        if (_warmUpSteps > 0) limit = Math.Min(limit, _warmUpSteps);
         // Each sentence has its own draws, so its audio does not depend on how long the ones before it ran.
         _generator.Reseed(unchecked(_seed * 1_000_003 + _sentence));
         _generator.Begin(default, limit);

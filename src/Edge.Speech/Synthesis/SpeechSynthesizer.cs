@@ -17,6 +17,9 @@ public sealed class SpeechSynthesizer : IDisposable
     /// <summary>The voice a package speaks with when none is given, relative to its voices folder.</summary>
     public const string DefaultVoiceFile = "default.safetensors";
 
+    // Spoken once at load (SpeechSynthesizerOptions.WarmUpSteps); skipped for a tokenizer that cannot spell it.
+    private const string WarmUpText = "the weather is nice today.";
+
     private readonly GlaTokenizer _tokenizer;
     private readonly bool _ownsModel;
     private readonly string? _tempVoice;
@@ -39,6 +42,7 @@ public sealed class SpeechSynthesizer : IDisposable
         Fail.If(Options.MaxStepsPerCharacter < 0, EdgeErrorCode.InvalidArgument, $"speech: MaxStepsPerCharacter is {Options.MaxStepsPerCharacter}; it must be 0 (off) or more.");
         Fail.If(Options.SentencePause < TimeSpan.Zero || Options.SentencePause > TimeSpan.FromSeconds(10), EdgeErrorCode.InvalidArgument,
             $"speech: SentencePause is {Options.SentencePause.TotalSeconds} s; it must be between 0 and 10 s.");
+        Fail.If(Options.WarmUpSteps < 0, EdgeErrorCode.InvalidArgument, $"speech: WarmUpSteps is {Options.WarmUpSteps}; it must be 0 (off) or more.");
         Fail.If(Options.MaxTextCharacters < 1, EdgeErrorCode.InvalidArgument, $"speech: MaxTextCharacters is {Options.MaxTextCharacters}; it must be at least 1.");
         Model = model;
         Codec = codec;
@@ -48,6 +52,7 @@ public sealed class SpeechSynthesizer : IDisposable
         {
             // A voice that does not fit the model fails here, once, not in the first request.
             using var probe = CreateStream();
+            if (Options.WarmUpSteps > 0 && _tokenizer.IndexOfUnknown(WarmUpText) < 0) probe.WarmUp(WarmUpText, Options.WarmUpSteps);
         }
         catch
         {

@@ -41,6 +41,7 @@ public class TtsCommandTests : IDisposable
         Assert.Equal(2, j.GetProperty("sentences").GetInt32());
         Assert.True(j.GetProperty("tokens").GetInt64() >= (reader.SampleCount - 4000) / 320 - 10);   // one frame (320 samples) per token; 0.25 s of pause between the two sentences
         Assert.Equal(0, j.GetProperty("alloc_bytes_per_token").GetDouble());
+        Assert.True(j.GetProperty("load_ms").GetDouble() > 0);
         Assert.True(j.GetProperty("time_to_first_audio_ms").GetDouble() > 0);
         Assert.True(j.GetProperty("real_time_factor").GetDouble() > 0);
         Assert.Equal("default.safetensors", j.GetProperty("voice").GetString());

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Edge.Kernels;
 using Edge.Packages;
 
@@ -51,6 +52,7 @@ internal sealed class BlindCrossAttention
     }
 
     /// <summary>Computes K, Vᵀ, P and Pᵀ from the text encoder's output <c>ws.X[..J·d]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Prepare(TextWorkspace ws, int j)
     {
         int d = Config.DModel, db = Config.DBlind;

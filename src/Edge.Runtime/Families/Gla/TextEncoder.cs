@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using Edge.Kernels;
 
 namespace Edge.Families.Gla;
@@ -11,6 +12,7 @@ namespace Edge.Families.Gla;
 internal static class TextEncoder
 {
     /// <summary>Encodes <paramref name="ids"/> into <c>ws.X[..J·d]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Encode(GlaConfig c, float[] embed, TextEncoderBlock[] blocks, ReadOnlySpan<int> ids, TextWorkspace ws)
     {
         int d = c.DModel, j = ids.Length;
@@ -39,6 +41,7 @@ internal static class TextEncoder
 
     // Interleaved pairs (x_2i, x_2i+1) of the first 2·len(freqs) dims turn by pos·freqs[i]; the angle is
     // formed in double so long texts keep their phase.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Rotate(Span<float> head, int pos, float[] freqs)
     {
         for (int i = 0; i < freqs.Length; i++)
@@ -51,6 +54,7 @@ internal static class TextEncoder
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Attend(GlaConfig c, TextWorkspace ws, int j)
     {
         int d = c.DModel, hd = c.TextHeadDim;

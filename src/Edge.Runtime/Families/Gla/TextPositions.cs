@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Edge.Packages;
 
 namespace Edge.Families.Gla;
@@ -36,6 +37,7 @@ internal sealed class TextPositions
             w.Take($"{prefix}dw_conv.weight", c.DBlind, 1, Kernel), w.Take($"{prefix}dw_conv.bias", c.DBlind));
 
     /// <summary>Writes rows 0..J−1 into <paramref name="p"/> ([J, d_blind]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Fill(int j, Span<float> p)
     {
         int db = _dim;

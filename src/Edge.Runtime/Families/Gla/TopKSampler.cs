@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Edge.Families.Gla;
 
 /// <summary>
@@ -35,6 +36,7 @@ public sealed class TopKSampler
     public float Temperature { get; }
 
     /// <summary>Draws one index from the top-k of <paramref name="logits"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Sample(ReadOnlySpan<float> logits)
     {
         if (logits.Length != _scratch.Length) throw new ArgumentException($"logits has length {logits.Length}, expected {_scratch.Length}.", nameof(logits));
@@ -68,6 +70,7 @@ public sealed class TopKSampler
     }
 
     // Quickselect (Hoare partition, middle pivot) for the k-th largest; reorders a.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float KthLargest(float[] a, int k)
     {
         int lo = 0, hi = a.Length - 1, target = k - 1;

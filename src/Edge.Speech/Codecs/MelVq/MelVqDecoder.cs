@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using NWaves.Transforms;
 
 namespace Edge.Speech.Codecs.MelVq;
@@ -62,6 +63,7 @@ internal sealed class MelVqDecoder : ICodecDecoder
     public int MaxFinishSamples => _lookahead * _hop + _half;
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Push(ReadOnlySpan<int> frame, Span<float> audio)
     {
         Fail.If(frame.Length != 1, EdgeErrorCode.InvalidArgument, $"a mel-vq frame is 1 code; got {frame.Length}.");
@@ -100,6 +102,7 @@ internal sealed class MelVqDecoder : ICodecDecoder
     }
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Finish(Span<float> audio)
     {
         long total = _frames * _hop;
@@ -130,6 +133,7 @@ internal sealed class MelVqDecoder : ICodecDecoder
     }
 
     // exp(codebook row) through the pseudo-inverse, clipped at 0.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void TargetMagnitude(int code, Span<double> amp)
     {
         int mels = _mel.Length;
@@ -144,6 +148,7 @@ internal sealed class MelVqDecoder : ICodecDecoder
 
     // The least-squares signal on padded indices [lo, hi): committed sums plus the active frames' windowed
     // estimates, over the sum of squared windows of the frames that have arrived.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Signal(long lo, long hi, Span<double> dst)
     {
         int len = (int)(hi - lo);
@@ -162,6 +167,7 @@ internal sealed class MelVqDecoder : ICodecDecoder
     }
 
     // The frame of magnitude amp (slot's) with the phase of the windowed segment; 0 phase where it has none.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PhaseOf(ReadOnlySpan<double> segment, int slot)
     {
         var frame = _est.AsSpan(slot * _n, _n);
@@ -188,6 +194,7 @@ internal sealed class MelVqDecoder : ICodecDecoder
         _fft.InverseNorm(_re, _im, frame);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Commit(long j)
     {
         var est = _est.AsSpan((int)(j % _slots) * _n, _n);
@@ -197,6 +204,7 @@ internal sealed class MelVqDecoder : ICodecDecoder
     }
 
     // Writes output samples [_emitted, end) (sample n is padded index n + N/2).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Emit(long end, Span<float> audio)
     {
         int count = (int)Math.Max(0, end - _emitted);
@@ -210,6 +218,7 @@ internal sealed class MelVqDecoder : ICodecDecoder
     }
 
     // Drops padded indices below newBase: they are emitted (or are the left padding) and no frame touches them again.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Slide(long newBase)
     {
         int shift = (int)(newBase - _base);
