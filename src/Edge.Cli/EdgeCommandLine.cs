@@ -48,6 +48,8 @@ public static class EdgeCommandLine
                 "monitor" => MonitorCommand.Run(rest, stdout),
                 "demo" => DemoCommand.Run(rest, stdout),
                 "quantize" => QuantizeCommand.Run(rest, stdout),
+                "import" => ImportCommand.Run(rest, stdout),
+                "inspect" => InspectCommand.Run(rest, stdout),
                 "tts" => TtsCommand.Run(rest, Console.IsInputRedirected ? Console.In : null, stdout, stderr),
                 "clone" => CloneCommand.Run(rest, stdout),
                 "--version" or "version" => Version(stdout),

@@ -3,7 +3,7 @@ namespace Edge.Cli;
 /// <summary>The help text (the command line is a contract: docs/cli.md documents it).</summary>
 internal static class Usage
 {
-    public const string Commands = "info, run, bench, forecast, pdm, tts, clone, quantize, monitor, demo";
+    public const string Commands = "info, run, bench, forecast, pdm, tts, clone, quantize, import, inspect, monitor, demo";
 
     public const string Text = """
         edge: run recurrent models token by token with a fixed-size state.
@@ -67,6 +67,16 @@ internal static class Usage
         edge quantize PKG --precision fp16|int8|q4 -o PKG2 [--json]
             Writes a copy of a package folder whose weights file stores its matrices reduced (int8: one
             scale a row; q4: 4 bits, one scale per row and 32 columns); step.onnx and golden runs are left out.
+
+        edge import MODEL.onnx -o PKG [--const NAME=VALUE[,…]] [--input-shape D,D,…] [--state IN=OUT[,…]]
+                    [--input NAME] [--step-output NAME] [--name NAME] [--json]
+            Makes a stateful ONNX graph a package (family onnx-stateful) with no hand-written JSON: pairs
+            state inputs with outputs by name (h/hn, h0/hn, state/stateN, *_in/*_out, past_*/present_*) and
+            shape, feeds scalar inputs the --const values, fixes open dimensions with --input-shape, and
+            runs one trial step before the folder is written. Run it with --backend onnx.
+        edge inspect PKG [--json]
+            A package's family, step input and output sizes, state layout and bytes, weights (tensors,
+            parameters, stored precision), files, identity (sha256) and provenance.
 
         edge monitor --config FILE [--check-config]
             The monitoring daemon: sensor streams through the maintenance pipeline, alerts over

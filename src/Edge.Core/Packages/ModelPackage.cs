@@ -8,7 +8,8 @@ namespace Edge.Packages;
 
 /// <summary>
 /// A model package: a folder (or a zip of one) with model.json, weights.safetensors and optional files
-/// (step.onnx, tokenizer.json, codec/, voices/). Opening it validates model.json's top level and the
+/// (step.onnx, tokenizer.json, codec/, voices/); a package whose ONNX graph carries its weights may have no
+/// weights file. Opening it validates model.json's top level and the
 /// sha256 of every file it lists; the family validates its own config when the model is built.
 /// </summary>
 public sealed class ModelPackage
@@ -43,6 +44,12 @@ public sealed class ModelPackage
 
     /// <summary>The weights file's name inside the package.</summary>
     public string WeightsFile { get; private set; } = "weights.safetensors";
+
+    /// <summary>
+    /// False for a package without a weights file: model.json names none and there is no weights.safetensors
+    /// (a graph that carries its own weights, family onnx-stateful). Its identity then covers the ONNX graph.
+    /// </summary>
+    public bool HasWeights { get; private set; } = true;
 
     /// <summary>The ONNX step graph's name inside the package, when there is one.</summary>
     public string? OnnxFile { get; private set; }
@@ -165,7 +172,12 @@ public sealed class ModelPackage
     public string? TryGetFilePath(string relative) => _folder is null ? null : System.IO.Path.Combine(_folder, Normalize(relative));
 
     /// <summary>Opens the weights file as validated tensors.</summary>
-    public ModelWeights OpenWeights() => new(SafetensorsFile.Open(OpenFile(WeightsFile), $"{Path}/{WeightsFile}"));
+    public ModelWeights OpenWeights()
+    {
+        Fail.If(!HasWeights, EdgeErrorCode.InvalidPackage,
+            $"{Path}: the package has no weights file (model.json names none and there is no {WeightsFile}); family {Family} reads its weights from one.");
+        return new(SafetensorsFile.Open(OpenFile(WeightsFile), $"{Path}/{WeightsFile}"));
+    }
 
     private void ReadModelJson()
     {
@@ -195,8 +207,11 @@ public sealed class ModelPackage
         Family = StringOf(root, "family", where);
         Fail.If(!root.TryGetProperty("config", out var cfg) || cfg.ValueKind != JsonValueKind.Object, EdgeErrorCode.InvalidConfig, $"{where}: 'config' object is missing.");
         Config = cfg;
-        WeightsFile = OptionalString(root, "weights", where) ?? "weights.safetensors";
+        string? weights = OptionalString(root, "weights", where);
+        WeightsFile = weights ?? "weights.safetensors";
         OnnxFile = OptionalString(root, "onnx", where);
+        // No "weights" key and no weights.safetensors: a graph with its own weights. A named file must exist.
+        HasWeights = weights is not null || HasFile(WeightsFile) || OnnxFile is null;
         Precision = OptionalString(root, "precision", where) ?? "fp32";
         Fail.If(Precision is not ("fp32" or "fp16" or "bf16" or "int8" or "q4"), EdgeErrorCode.InvalidPackage, $"{where}: 'precision' must be fp32, fp16, bf16, int8 or q4.");
         if (root.TryGetProperty("provenance", out var prov)) Provenance = prov;
@@ -219,7 +234,8 @@ public sealed class ModelPackage
             Fail.If(actual != expected, EdgeErrorCode.ChecksumMismatch,
                 $"{Path}/{file}: sha256 is {actual} but model.json records {expected}. The file is corrupt or was replaced; re-export the package.");
         }
-        string weightsHash = declared.TryGetValue(Normalize(WeightsFile), out var w) ? w : HashFile(WeightsFile);
+        string weighed = HasWeights ? WeightsFile : OnnxFile!;   // what carries the weights is what the identity covers
+        string weightsHash = declared.TryGetValue(Normalize(weighed), out var w) ? w : HashFile(weighed);
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         sha.AppendData(json);
         sha.AppendData(System.Text.Encoding.ASCII.GetBytes(weightsHash));

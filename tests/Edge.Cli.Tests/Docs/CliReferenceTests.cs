@@ -75,6 +75,57 @@ public partial class CliReferenceTests : IDisposable
     }
 
     [Fact]
+    public void Import_and_inspect_json_print_exactly_the_documented_keys()
+    {
+        string pkg = _tmp.File("vad-pkg");
+        var imported = Json("import", Path.Combine(RepoPaths.Models("silero-vad"), "model.onnx"), "-o", pkg, "--const", "sr=16000", "--input-shape", "1,576", "--json");
+        // constants are keyed by the graph's input names.
+        Assert.Equal(Documented("edge import"), Keys(imported).Except(["sr"]).Order());
+        Assert.Equal(576, imported.GetProperty("input_size").GetInt32());
+        Assert.Equal("by name", imported.GetProperty("state")[0].GetProperty("how").GetString());
+
+        var inspected = Json("inspect", pkg, "--json");
+        Assert.Equal(JsonValueKind.Null, inspected.GetProperty("weights").ValueKind);
+        Assert.Equal(imported.GetProperty("sha256").GetString(), inspected.GetProperty("sha256").GetString());
+        Assert.Equal(1024, inspected.GetProperty("state_bytes").GetInt32());
+
+        // With a weights file too (the imported package has none); provenance is model.json's own object, with the keys its author chose.
+        var tts = Json("inspect", RepoPaths.Models("tts-default"), "--json");
+        var keys = Keys(inspected);
+        keys.UnionWith(Keys(tts));
+        keys.ExceptWith(new[] { inspected, tts }.SelectMany(j => j.GetProperty("provenance").EnumerateObject().Select(p => p.Name)));
+        Assert.Equal(Documented("edge inspect"), keys.Order());
+        Assert.Equal("fp16", tts.GetProperty("precision").GetString());
+        Assert.Equal(3_449_842, tts.GetProperty("weights").GetProperty("parameters").GetInt64());
+        Assert.Contains(tts.GetProperty("files").EnumerateArray(), f => f.GetProperty("name").GetString() == "codec/codec.json");
+        Assert.DoesNotContain(tts.GetProperty("files").EnumerateArray(), f => f.GetProperty("name").GetString()!.StartsWith("checkpoints/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Import_mistakes_are_one_line_with_the_option_to_use()
+    {
+        string onnx = Path.Combine(RepoPaths.Models("silero-vad"), "model.onnx");
+        foreach (var (args, says) in new (string[], string)[]
+        {
+            (["import", onnx, "-o", _tmp.File("a-pkg")], "--const sr="),
+            (["import", onnx, "-o", _tmp.File("a-pkg"), "--const", "sr=16000"], "--input-shape 1,N"),
+            (["import", onnx, "-o", _tmp.File("a-pkg"), "--const", "sr"], "NAME=VALUE"),
+            (["import", onnx, "-o", _tmp.File("a-pkg"), "--const", "sr=16000", "--input-shape", "1,x"], "positive integers"),
+            (["import", onnx, "-o", _tmp.File("a-pkg"), "--const", "sr=fast", "--input-shape", "1,576"], "finite number"),
+            (["import", "/no/such.onnx", "-o", _tmp.File("a-pkg")], "does not exist"),
+            (["import", onnx], "-o FOLDER"),
+            (["inspect", "/no/such/package"], "no such model package"),
+        })
+        {
+            var r = CliRunner.Run(args);
+            Assert.True(r.ExitCode == 2, $"edge {string.Join(' ', args)}: exit {r.ExitCode}, {r.Stderr}");
+            Assert.Contains(says, r.Stderr);
+            Assert.Single(r.Stderr.TrimEnd().Split('\n'));
+        }
+        Assert.False(Directory.Exists(_tmp.File("a-pkg")));
+    }
+
+    [Fact]
     public void Forecast_json_prints_exactly_the_documented_keys()
     {
         string pkg = RepoPaths.Models("aaren-co2");
@@ -139,6 +190,7 @@ public partial class CliReferenceTests : IDisposable
         return keys;
     }
 
-    [GeneratedRegex(@"^[\w.-]+\.(npy|state|safetensors|png|json|wav)$")]
+    // Files, and package folders named *-pkg, that an example writes.
+    [GeneratedRegex(@"^([\w.-]+\.(npy|state|safetensors|png|json|wav)|[\w.-]+-pkg)$")]
     private static partial Regex OutputName();
 }
