@@ -138,7 +138,21 @@ public partial class CliReferenceTests : IDisposable
     {
         var examples = MarkdownText.ShellExamples(Doc).ToList();
         Assert.True(examples.Count >= 8, $"docs/cli.md has {examples.Count} examples");
-        // One temporary folder for all of them: an example may read what an earlier one wrote (a state file).
+        RunAll(examples);
+    }
+
+    [Fact]
+    public void The_readme_try_it_commands_run_as_written()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
+        var examples = MarkdownText.ShellExamples(MarkdownText.Section(readme, "Try it")).ToList();
+        Assert.True(examples.Count >= 8, $"the README's Try it has {examples.Count} commands");
+        RunAll(examples);
+    }
+
+    // One temporary folder for all of them: an example may read what an earlier one wrote (a state file, a package).
+    private void RunAll(IEnumerable<string> examples)
+    {
         foreach (string example in examples)
         {
             var words = MarkdownText.ShellWords(example, RepoPaths.Root);
