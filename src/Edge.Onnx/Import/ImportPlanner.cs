@@ -33,7 +33,7 @@ public static class ImportPlanner
             pairs.Add((pi, po, "given"));
         }
         if (options.Input is { } frameName) Port(inByName, frameName, "input", where, "--input");
-        if (options.Output is { } outName) Port(outByName, outName, "output", where, "--output");
+        if (options.Output is { } outName) Port(outByName, outName, "output", where, "--step-output");
 
         var constants = new List<(string, string, double)>();
         foreach (var (name, value) in options.Constants)
@@ -83,19 +83,13 @@ public static class ImportPlanner
             }
         }
 
-        GraphPort frame = options.Input is { } fi ? inByName[fi]
-            : openIn.Count == 1 ? openIn[0]
-            : Fail.With<GraphPort>(EdgeErrorCode.InvalidArgument, openIn.Count == 0
-                ? $"{where}: every float input is paired as state; no input is left for the frame. Name it with --input and the pairs with --state IN=OUT."
-                : $"{where}: cannot tell the frame from the state among inputs {string.Join("; ", openIn)}. Name the frame with --input NAME, or the pairs with --state IN=OUT[,IN=OUT].");
-        Fail.If(usedIn.Contains(frame.Name), EdgeErrorCode.InvalidArgument, $"{where}: --input {frame.Name} is also named as a state or a constant.");
+        GraphPort frame = Pick(options.Input, inByName, openIn, usedIn, "--input",
+            $"{where}: every float input is paired as state; no input is left for the frame. Name it with --input and the pairs with --state IN=OUT.",
+            $"{where}: cannot tell the frame from the state among inputs {string.Join("; ", openIn)}. Name the frame with --input NAME, or the pairs with --state IN=OUT[,IN=OUT].", where);
         var stepOut = outputs.Where(p => !usedOut.Contains(p.Name)).ToList();
-        GraphPort output = options.Output is { } fo ? outByName[fo]
-            : stepOut.Count == 1 ? stepOut[0]
-            : Fail.With<GraphPort>(EdgeErrorCode.InvalidArgument, stepOut.Count == 0
-                ? $"{where}: every output is paired as state; none is left for the step's output. Name it with --output."
-                : $"{where}: outputs {string.Join("; ", stepOut)} are not paired with any input; name the step's output with --output NAME, and pair the others with --state IN=OUT.");
-        Fail.If(usedOut.Contains(output.Name), EdgeErrorCode.InvalidArgument, $"{where}: --output {output.Name} is also named as a state.");
+        GraphPort output = Pick(options.Output, outByName, stepOut, usedOut, "--step-output",
+            $"{where}: every output is paired as state; none is left for the step's output. Name it with --step-output.",
+            $"{where}: outputs {string.Join("; ", stepOut)} are not paired with any input; name the step's output with --step-output NAME, and pair the others with --state IN=OUT.", where);
         Fail.If(output.DType != "float32" || frame.DType != "float32", EdgeErrorCode.InvalidArgument,
             $"{where}: the frame ({frame}) and the step's output ({output}) must be float32.");
         Fail.If(pairs.Count == 0, EdgeErrorCode.InvalidArgument,
@@ -133,6 +127,18 @@ public static class ImportPlanner
         Fail.If(frame.Dims.Skip(1).Any(d => d < 0), EdgeErrorCode.InvalidArgument,
             $"{where}: the frame input {frame} leaves more than its batch dimension open; give the frame's shape: --input-shape {string.Join(",", frame.Dims.Select((d, k) => d >= 0 ? d.ToString(CultureInfo.InvariantCulture) : k == 0 ? "1" : "N"))} (e.g. the samples per chunk). Declared: [{dims}].");
         return null;
+    }
+
+    // The port named by an option, else the one candidate left; none or several is the matching message.
+    private static GraphPort Pick(string? named, Dictionary<string, GraphPort> all, List<GraphPort> left, HashSet<string> used, string option,
+        string whenNone, string whenMany, string where)
+    {
+        if (named is not null)
+        {
+            Fail.If(used.Contains(named), EdgeErrorCode.InvalidArgument, $"{where}: {option} {named} is also named as a state or a constant.");
+            return all[named];
+        }
+        return left.Count == 1 ? left[0] : Fail.With<GraphPort>(EdgeErrorCode.InvalidArgument, left.Count == 0 ? whenNone : whenMany);
     }
 
     private static GraphPort Port(Dictionary<string, GraphPort> all, string name, string kind, string where, string option) =>
