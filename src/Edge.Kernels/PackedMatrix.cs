@@ -164,25 +164,34 @@ public sealed class PackedMatrix
     }
 
     /// <summary>Computes <c>y = W x</c>.</summary>
-    public void Multiply(ReadOnlySpan<float> x, Span<float> y)
+    public void Multiply(ReadOnlySpan<float> x, Span<float> y) => Multiply(x, y, null);
+
+    /// <summary>Computes <c>y = W x</c>, its row panels split across <paramref name="threads"/> (null: this thread); the same bits at any thread count.</summary>
+    public void Multiply(ReadOnlySpan<float> x, Span<float> y, KernelThreads? threads)
     {
         Check(x, y);
-        Core(x, y, default, hasBias: false, accumulate: false);
+        Core(x, y, default, hasBias: false, accumulate: false, threads);
     }
 
     /// <summary>Computes <c>y += W x</c>.</summary>
-    public void MultiplyAccumulate(ReadOnlySpan<float> x, Span<float> y)
+    public void MultiplyAccumulate(ReadOnlySpan<float> x, Span<float> y) => MultiplyAccumulate(x, y, null);
+
+    /// <summary>Computes <c>y += W x</c>, its row panels split across <paramref name="threads"/> (null: this thread); the same bits at any thread count.</summary>
+    public void MultiplyAccumulate(ReadOnlySpan<float> x, Span<float> y, KernelThreads? threads)
     {
         Check(x, y);
-        Core(x, y, default, hasBias: false, accumulate: true);
+        Core(x, y, default, hasBias: false, accumulate: true, threads);
     }
 
     /// <summary>Computes <c>y = W x + b</c>.</summary>
-    public void MultiplyAddBias(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y)
+    public void MultiplyAddBias(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y) => MultiplyAddBias(x, bias, y, null);
+
+    /// <summary>Computes <c>y = W x + b</c>, its row panels split across <paramref name="threads"/> (null: this thread); the same bits at any thread count.</summary>
+    public void MultiplyAddBias(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y, KernelThreads? threads)
     {
         Check(x, y);
         if (bias.Length != Rows) Throw.Length(nameof(bias), Rows, bias.Length);
-        Core(x, y, bias, hasBias: true, accumulate: false);
+        Core(x, y, bias, hasBias: true, accumulate: false, threads);
     }
 
     private void Check(ReadOnlySpan<float> x, Span<float> y)
@@ -192,9 +201,7 @@ public sealed class PackedMatrix
         if (x.Overlaps(y)) Throw.Overlap(nameof(x), nameof(y));
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    [SkipLocalsInit]
-    private void Core(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, bool hasBias, bool accumulate)
+    private void Core(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, bool hasBias, bool accumulate, KernelThreads? threads)
     {
         if (_lanes == 0)
         {
@@ -204,13 +211,31 @@ public sealed class PackedMatrix
             return;
         }
         int height = 4 * _lanes;
+        int panels = (Rows + height - 1) / height;
+        if (threads is null || threads.Count == 1 || panels < 2 || StoredBytes < KernelThreads.MinSplitBytes
+            || !threads.TrySplit(this, x, y, accumulate, panels))
+        {
+            Panels(0, panels, x, y, accumulate);
+        }
+        if (hasBias)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Add(y, bias, y);
+        }
+    }
+
+    /// <summary>Panels <paramref name="first"/> to <paramref name="end"/> (exclusive) of the product into their rows of <paramref name="y"/>, and nothing else of it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
+    internal void Panels(int first, int end, ReadOnlySpan<float> x, Span<float> y, bool accumulate)
+    {
+        int height = 4 * _lanes;
         int fullPanels = Rows / height;
         ref float xr = ref MemoryMarshal.GetReference(x);
         Span<float> tail = stackalloc float[64];
         // The widened block: 16 columns (32 for a q4 group) of one panel; unused for float32.
         Span<float> block = stackalloc float[Storage == MatrixStorage.Float32 ? 0 : Storage == MatrixStorage.Q4 ? 2 * BlockColumns * height : BlockColumns * height];
         ref float br = ref MemoryMarshal.GetReference(block);
-        for (int panel = 0; panel * height < Rows; panel++)
+        for (int panel = first; panel < end; panel++)
         {
             int row0 = panel * height;
             Span<float> dest = panel < fullPanels ? y.Slice(row0, height) : tail[..height];
@@ -226,10 +251,6 @@ public sealed class PackedMatrix
                 default: Panel<Width128, Vector128<float>>(panel, ref xr, ref br, dest, accumulate); break;
             }
             if (panel >= fullPanels) tail[..(Rows - row0)].CopyTo(y[row0..]);
-        }
-        if (hasBias)
-        {
-            System.Numerics.Tensors.TensorPrimitives.Add(y, bias, y);
         }
     }
 
