@@ -23,6 +23,12 @@ public sealed unsafe class KernelThreads : IDisposable
     /// <summary>Products reading fewer bytes of weights than this run on the calling thread (waking a worker costs a few µs).</summary>
     public const long MinSplitBytes = 256 * 1024;
 
+    /// <summary>A step reading at least this many bytes of weights gets threads when none are asked for (<see cref="Automatic"/>): far beyond any cache, it is bound by memory bandwidth, which a second core adds to.</summary>
+    public const long AutomaticFromBytes = 64L << 20;
+
+    /// <summary>The most threads <see cref="Automatic"/> gives.</summary>
+    public const int AutomaticMax = 4;
+
     private const int ChunksPerThread = 4;   // a late or slowed thread leaves its share to the others
     private const int Slot = 8;              // longs between two workers' allocation counters (a cache line)
 
@@ -68,11 +74,18 @@ public sealed unsafe class KernelThreads : IDisposable
     /// <summary>Threads a product is split across, the calling one included.</summary>
     public int Count { get; }
 
+    /// <summary>
+    /// The thread count for a step that reads <paramref name="stepWeightBytes"/> of weights when none is asked for:
+    /// 1 below <see cref="AutomaticFromBytes"/> (a small step is done before a worker wakes), else one a core up to <see cref="AutomaticMax"/>.
+    /// </summary>
+    public static int Automatic(long stepWeightBytes) =>
+        stepWeightBytes < AutomaticFromBytes ? 1 : Math.Clamp(Environment.ProcessorCount, 1, AutomaticMax);
+
     /// <summary>Rounds an idle thread spins before it blocks (0: it blocks at once).</summary>
     public int SpinCount { get; }
 
     /// <summary>Worker threads still running (<see cref="Count"/> − 1 until <see cref="Dispose"/>, 0 after).</summary>
-    internal int WorkersAlive => _workers.Count(t => t.IsAlive);
+    public int WorkersAlive => _workers.Count(t => t.IsAlive);
 
     /// <summary>
     /// Managed bytes the workers have allocated since they started, as of their last product (0 without workers):
@@ -89,7 +102,7 @@ public sealed unsafe class KernelThreads : IDisposable
     }
 
     /// <summary>Products split so far (the others ran on their calling thread alone).</summary>
-    internal long SplitProducts { get; private set; }
+    public long SplitProducts { get; private set; }
 
     /// <summary>Stops and joins the workers; later products run on their calling thread.</summary>
     public void Dispose()

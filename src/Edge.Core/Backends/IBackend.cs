@@ -25,4 +25,16 @@ public interface IBackend
             $"{package.Path}: EdgeModelOptions.Precision sets how the CPU backend keeps weights; the {Name} backend runs its graph's own weights. Leave it unset with this backend.");
         return Create(package, family);
     }
+
+    /// <summary>
+    /// Builds the step model at <paramref name="precision"/> with one step's products split across
+    /// <paramref name="threads"/> threads (null: as the family decides). Only the CPU backend splits products
+    /// itself; other backends refuse a thread count (their runtime has its own threads settings).
+    /// </summary>
+    IStepModel Create(ModelPackage package, IModelFamily family, WeightPrecision? precision, int? threads)
+    {
+        Fail.If(threads is not null, EdgeErrorCode.InvalidArgument,
+            $"{package.Path}: EdgeModelOptions.Threads splits the CPU backend's products across threads; the {Name} backend has its own threads settings. Leave it unset with this backend.");
+        return Create(package, family, precision);
+    }
 }

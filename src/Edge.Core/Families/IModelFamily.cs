@@ -36,4 +36,11 @@ public interface IModelFamily
             $"{package.Path}: family {Name} keeps its weights at fp32 only, not {precision?.Name()}. Leave EdgeModelOptions.Precision unset or set it to Fp32.");
         return CreateCpuModel(package);
     }
+
+    /// <summary>
+    /// Builds the CPU implementation at <paramref name="precision"/> with one step's large matrix products split
+    /// across <paramref name="threads"/> threads (null: the family decides, one thread unless its step is large).
+    /// A family that does not override this steps on one thread whatever is asked: its steps are too small to split.
+    /// </summary>
+    IStepModel CreateCpuModel(ModelPackage package, WeightPrecision? precision, int? threads) => CreateCpuModel(package, precision);
 }

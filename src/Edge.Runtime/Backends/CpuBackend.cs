@@ -20,4 +20,7 @@ public sealed class CpuBackend : IBackend
 
     /// <inheritdoc />
     public IStepModel Create(ModelPackage package, IModelFamily family, WeightPrecision? precision) => family.CreateCpuModel(package, precision);
+
+    /// <inheritdoc />
+    public IStepModel Create(ModelPackage package, IModelFamily family, WeightPrecision? precision, int? threads) => family.CreateCpuModel(package, precision, threads);
 }

@@ -27,11 +27,17 @@ public sealed class EdgeModel : IDisposable
         var backend = options?.Backend ?? CpuBackend.Instance;
         var family = FamilyRegistry.Find(package, options?.Families, backend.Families, BuiltInFamilies.All);
         package.RequireKnownKeys([.. family.ManifestKeys]);
-        return new EdgeModel(package, family, backend.Create(package, family, options?.Precision));
+        if (options?.Threads is { } threads)
+            Fail.If(threads < 1 || threads > Edge.Kernels.KernelThreads.MaxThreads, EdgeErrorCode.InvalidArgument,
+                $"EdgeModelOptions.Threads is {threads}; give 1 to {Edge.Kernels.KernelThreads.MaxThreads} (or leave it unset).");
+        return new EdgeModel(package, family, backend.Create(package, family, options?.Precision, options?.Threads));
     }
 
     /// <summary>How the weight matrices are kept in memory (the CPU backend's; null on a backend that runs a graph's own weights).</summary>
     public WeightPrecision? Precision => StepModel is IPrecisionReport r ? r.Precision : null;
+
+    /// <summary>Threads one step's large products are split across (1: the stepping thread alone; always 1 on a backend other than the CPU's).</summary>
+    public int Threads => StepModel is IThreadReport r ? r.Threads : 1;
 
     /// <summary>The package it was loaded from.</summary>
     public ModelPackage Package { get; }

@@ -18,4 +18,12 @@ public sealed class EdgeModelOptions
     /// package stores them. Inputs, outputs and state stay float32 (float64 where a family's state is).
     /// </summary>
     public WeightPrecision? Precision { get; init; }
+
+    /// <summary>
+    /// Threads one step's large matrix products are split across on the CPU backend (1 … 256; outputs are the
+    /// same bits at any count). Null: one thread, unless a step reads at least 64 MB of weights (gla-tts at
+    /// release size), then one a core up to 4 (<see cref="Edge.Kernels.KernelThreads.Automatic"/>). Families
+    /// with small steps (gru-attention, aaren, cae) always step on one thread.
+    /// </summary>
+    public int? Threads { get; init; }
 }

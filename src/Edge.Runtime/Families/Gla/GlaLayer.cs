@@ -15,12 +15,13 @@ internal static class GlaLayer
     /// <param name="state">The layer's state: rings (if any) then S [H, Kh, Vh].</param>
     /// <param name="scratch">Buffers for this layer shape.</param>
     /// <param name="residual">Receives <c>residual += o_proj(o)</c>.</param>
-    public static void Step(GlaLayerWeights w, ReadOnlySpan<float> x, Span<float> state, GlaScratch scratch, Span<float> residual)
+    /// <param name="threads">The threads the projections are split across (null: this one).</param>
+    public static void Step(GlaLayerWeights w, ReadOnlySpan<float> x, Span<float> state, GlaScratch scratch, Span<float> residual, KernelThreads? threads = null)
     {
         var s = w.Shape;
         int kd = s.KeyDim, vd = s.ValueDim, kh = s.HeadKeyDim, vh = s.HeadValueDim;
         Span<float> proj = scratch.Projection;
-        w.InProj.Multiply(x, proj);
+        w.InProj.Multiply(x, proj, threads);
         Span<float> q = proj[..kd], k = proj.Slice(kd, kd), v = proj.Slice(2 * kd, vd), g = proj.Slice(2 * kd + vd, vd);
         ReadOnlySpan<float> low = proj.Slice(2 * kd + 2 * vd, s.GateRank);
 
@@ -50,6 +51,6 @@ internal static class GlaLayer
         }
         Silu.Apply(g, g);
         TensorPrimitives.Multiply(o, g, o);
-        w.OutProj.MultiplyAccumulate(o, residual);
+        w.OutProj.MultiplyAccumulate(o, residual, threads);
     }
 }

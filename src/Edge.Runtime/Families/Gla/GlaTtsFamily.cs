@@ -50,4 +50,7 @@ public sealed class GlaTtsFamily : IModelFamily
 
     /// <inheritdoc />
     public IStepModel CreateCpuModel(ModelPackage package, WeightPrecision? precision) => GlaTtsModel.Create(package, precision: precision);
+
+    /// <inheritdoc />
+    public IStepModel CreateCpuModel(ModelPackage package, WeightPrecision? precision, int? threads) => GlaTtsModel.Create(package, precision: precision, threads: threads);
 }

@@ -10,7 +10,7 @@ namespace Edge.Families.Gla;
 /// A step maps <c>n_quant</c> audio token ids to <c>n_quant × (n_codebook + 3)</c> logits, conditioned on
 /// the stream's text (<see cref="ITextConditioning"/>) and starting from its voice (<see cref="IVoiceConditioning"/>).
 /// </summary>
-public sealed class GlaTtsModel : IStepModel, IPrecisionReport
+public sealed class GlaTtsModel : IStepModel, IPrecisionReport, IThreadReport
 {
     private GlaTtsModel(GlaConfig config, GlaTtsOptions options, string sha256, GlaTextConditioner text,
         MixingBlock[] encoder, MixingBlock[] decoder, float[] rvqEmbed, float[] logitsHead, WeightPrecision precision)
@@ -25,6 +25,30 @@ public sealed class GlaTtsModel : IStepModel, IPrecisionReport
         RvqEmbed = rvqEmbed;
         LogitsHead = WeightPacking.Pack(logitsHead, config.NQuant * config.AudioVocab, config.DModel, precision, "logits_head.weight");
         State = LayoutFor(config);
+    }
+
+    // The same weights stepped on another number of threads (WithThreads).
+    private GlaTtsModel(GlaTtsModel m, int threads)
+    {
+        Config = m.Config;
+        Precision = m.Precision;
+        Options = m.Options;
+        Sha256 = m.Sha256;
+        Text = m.Text;
+        Encoder = m.Encoder;
+        Decoder = m.Decoder;
+        RvqEmbed = m.RvqEmbed;
+        LogitsHead = m.LogitsHead;
+        State = m.State;
+        SetThreads(threads);
+    }
+
+    private void SetThreads(int threads)
+    {
+        if (threads < 1 || threads > KernelThreads.MaxThreads)
+            throw new EdgeException(EdgeErrorCode.InvalidArgument, $"{Name}: {threads} threads asked for; give 1 to {KernelThreads.MaxThreads}.");
+        Threads = threads;
+        KernelThreads = threads > 1 ? new KernelThreads(threads) : null;
     }
 
     /// <summary>The state layout of a config: each encoder then decoder GLA layer's rings and S, then the pos_net's.</summary>
@@ -42,17 +66,21 @@ public sealed class GlaTtsModel : IStepModel, IPrecisionReport
     /// decoder step's matrices kept at <paramref name="precision"/> (null: as stored; the text encoder, run once
     /// per utterance, stays fp32).
     /// </summary>
-    public static GlaTtsModel Create(ModelPackage package, GlaTtsOptions? options = null, WeightPrecision? precision = null)
+    /// <param name="package">A package of family gla-tts.</param>
+    /// <param name="options">Buffer sizing.</param>
+    /// <param name="precision">How the decoder's matrices are kept (null: as stored).</param>
+    /// <param name="threads">Threads a step's products are split across (null: <see cref="KernelThreads.Automatic"/> of the step's weight bytes).</param>
+    public static GlaTtsModel Create(ModelPackage package, GlaTtsOptions? options = null, WeightPrecision? precision = null, int? threads = null)
     {
         var config = GlaConfig.Read(package.CreateConfigReader());
         var tokenizer = GlaTextConditioner.LoadTokenizer(package);
         using var weights = package.OpenWeights();
-        return Create(config, weights, tokenizer, package.Sha256, package.Path, options, precision ?? package.StoredPrecision);
+        return Create(config, weights, tokenizer, package.Sha256, package.Path, options, precision ?? package.StoredPrecision, threads);
     }
 
     /// <summary>Builds the model from a validated config and its weights (every tensor must be used).</summary>
     public static GlaTtsModel Create(GlaConfig c, ModelWeights w, GlaTokenizer? tokenizer, string sha256, string name, GlaTtsOptions? options,
-        WeightPrecision precision = WeightPrecision.Fp32)
+        WeightPrecision precision = WeightPrecision.Fp32, int? threads = null)
     {
         var text = GlaTextConditioner.Load(c, w, tokenizer, name);
         var encoder = new MixingBlock[c.EncoderLayers];
@@ -62,6 +90,7 @@ public sealed class GlaTtsModel : IStepModel, IPrecisionReport
         var model = new GlaTtsModel(c, options ?? new GlaTtsOptions(), sha256, text, encoder, decoder,
             w.Take("rvq_embed.weight", c.NQuant, c.AudioVocab, c.DModel), w.Take("logits_head.weight", c.NQuant, c.AudioVocab, c.DModel), precision);
         w.EnsureAllTaken();
+        model.SetThreads(threads ?? KernelThreads.Automatic(model.StepWeightBytes));
         return model;
     }
 
@@ -70,6 +99,21 @@ public sealed class GlaTtsModel : IStepModel, IPrecisionReport
 
     /// <inheritdoc />
     public WeightPrecision Precision { get; }
+
+    /// <inheritdoc />
+    public int Threads { get; private set; } = 1;
+
+    /// <inheritdoc />
+    public long WorkerAllocatedBytes => KernelThreads?.WorkerAllocatedBytes ?? 0;
+
+    /// <summary>The pool a step's products are split across; null on one thread.</summary>
+    internal KernelThreads? KernelThreads { get; private set; }
+
+    /// <summary>
+    /// The same weights (shared, not copied) stepped on <paramref name="threads"/> threads, with a pool of its
+    /// own: for comparing thread counts on one model. Dispose it as any model; this one is unaffected.
+    /// </summary>
+    public GlaTtsModel WithThreads(int threads) => new(this, threads);
 
     /// <summary>Buffer sizing.</summary>
     public GlaTtsOptions Options { get; }
@@ -131,7 +175,6 @@ public sealed class GlaTtsModel : IStepModel, IPrecisionReport
     public IStepSession CreateSession() => new GlaTtsSession(this);
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-    }
+    /// <remarks>Stops the worker threads (later steps run on the stepping thread alone).</remarks>
+    public void Dispose() => KernelThreads?.Dispose();
 }

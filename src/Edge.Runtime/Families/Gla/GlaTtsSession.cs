@@ -61,10 +61,11 @@ internal sealed class GlaTtsSession : IStepSession, ITextConditioning, IVoiceCon
         }
         Span<float> state = _state;
         int layer = _layerLength;
-        for (int i = 0; i < _encoderAt.Length; i++) _model.Encoder[i].Step(y, state.Slice(_encoderAt[i], layer), _main);
+        var threads = _model.KernelThreads;
+        for (int i = 0; i < _encoderAt.Length; i++) _model.Encoder[i].Step(y, state.Slice(_encoderAt[i], layer), _main, threads);
         _model.Cross.Step(y, _text, state.Slice(_posNetAt, _posNetLength), _cross);
-        for (int i = 0; i < _decoderAt.Length; i++) _model.Decoder[i].Step(y, state.Slice(_decoderAt[i], layer), _main);
-        _model.LogitsHead.Multiply(y, output);
+        for (int i = 0; i < _decoderAt.Length; i++) _model.Decoder[i].Step(y, state.Slice(_decoderAt[i], layer), _main, threads);
+        _model.LogitsHead.Multiply(y, output, threads);
         _steps++;
     }
 

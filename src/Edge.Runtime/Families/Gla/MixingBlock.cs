@@ -1,3 +1,4 @@
+using Edge.Kernels;
 using Edge.Packages;
 
 namespace Edge.Families.Gla;
@@ -35,13 +36,13 @@ internal sealed class MixingBlock
         NormWeights.Load(w, $"{prefix}norm2", s.Width, s.Eps),
         SwiGlu.Load(w, $"{prefix}cmix.", s.Width, precision));
 
-    /// <summary>Advances the block one step on <paramref name="x"/> in place.</summary>
-    public void Step(Span<float> x, Span<float> state, BlockScratch scratch)
+    /// <summary>Advances the block one step on <paramref name="x"/> in place, its products split across <paramref name="threads"/> (null: this thread).</summary>
+    public void Step(Span<float> x, Span<float> state, BlockScratch scratch, KernelThreads? threads = null)
     {
         Span<float> h = scratch.Normed;
         Norm1.Apply(x, h);
-        GlaLayer.Step(TimeMix, h, state, scratch.Gla, x);
+        GlaLayer.Step(TimeMix, h, state, scratch.Gla, x, threads);
         Norm2.Apply(x, h);
-        ChannelMix.Accumulate(h, scratch.Hidden, x);
+        ChannelMix.Accumulate(h, scratch.Hidden, x, threads);
     }
 }

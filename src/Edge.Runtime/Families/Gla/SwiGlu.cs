@@ -47,13 +47,13 @@ internal sealed class SwiGlu
     }
 
     /// <summary>Adds <c>p_out(SiLU(a) ⊙ b)</c> to <paramref name="residual"/>; <paramref name="hidden"/> holds 2·⌊4w/3⌋ floats.</summary>
-    public void Accumulate(ReadOnlySpan<float> x, Span<float> hidden, Span<float> residual)
+    public void Accumulate(ReadOnlySpan<float> x, Span<float> hidden, Span<float> residual, KernelThreads? threads = null)
     {
-        InWeight.MultiplyAddBias(x, InBias, hidden);
+        InWeight.MultiplyAddBias(x, InBias, hidden, threads);
         Span<float> a = hidden[..Hidden], b = hidden.Slice(Hidden, Hidden);
         Silu.Apply(a, a);
         TensorPrimitives.Multiply(a, b, a);
-        OutWeight.MultiplyAccumulate(a, residual);
+        OutWeight.MultiplyAccumulate(a, residual, threads);
         TensorPrimitives.Add(residual, OutBias, residual);
     }
 }
