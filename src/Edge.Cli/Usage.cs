@@ -12,13 +12,15 @@ internal static class Usage
             Processor, cores, SIMD, backends, the families each runs, and the ONNX Runtime
             execution providers this build offers.
         edge run PKG --input IN.npy --output OUT.npy [--state-in F] [--state-out F]
-                 [--backend cpu|onnx] [--ep cpu|cuda|dml] [--profile F] [--precision fp32|fp16|int8|q4]
+                 [--backend cpu|onnx] [--ep cpu|cuda|dml] [--profile F] [--precision fp32|fp16|int8|q4] [--threads N]
             Steps the model over IN ([T,F] float32) and writes OUT ([T,O] float32).
             --state-in starts from a saved state; --state-out saves the final one.
             --backend onnx runs the package's ONNX graph; --ep picks the execution provider;
             --profile reads device-profiles/*.json (provider order, fallback, threads).
             --precision keeps the CPU backend's weight matrices at fp32, fp16, int8 or q4 in memory
             (default: as the package stores them); bench, forecast, pdm and tts take it too.
+            --threads N (1 … 256) splits a step's large matrix products across N threads, same outputs
+            bit for bit (default: 1, or one a core up to 4 when a step reads 64 MB+); bench, forecast, tts too.
             gla-tts: IN holds audio token ids [T] or [T, n_quant] (int32/int64), OUT the logits
             [T, n_quant·(n_codebook+3)]; --text "…" (required) conditions them, --voice F starts from a
             voice, --voice-out F saves the memory after the run as a voice (run it over a reference clip's codes).
@@ -37,9 +39,10 @@ internal static class Usage
             held-out rows, and with --plot draws history, forecast and truth. model.json's "forecast" object
             says how rows become inputs (value, lags, calendar sin/cos); empty cells are interpolated by default.
             --start-row streams from that data row on (fresh state); earlier rows only feed lag inputs.
-        edge bench --gla-release [--steps N] [--precision fp32|fp16|int8|q4] [--json]
+        edge bench --gla-release [--steps N] [--precision fp32|fp16|int8|q4] [--threads N] [--json]
             gla-tts at release size (d 1024, 6+6 GLA blocks, 4096 codes, random weights made in memory):
-            decoder tokens/s, real-time factor at 75 tokens/s, measured memory bandwidth and the roofline.
+            decoder tokens/s, real-time factor at 75 tokens/s, measured memory bandwidth and the roofline;
+            on N > 1 threads also the same steps on 1 thread, interleaved, and the ratio.
         edge bench PKG --soak [--steps N] [--json]
             One stream for N steps (10 million) over adversarial inputs: random, constant, ±1e6, ±1000 in
             turn, denormal, zeros. Every output and state value must stay finite; prints the largest |value|
@@ -53,7 +56,7 @@ internal static class Usage
             whole pipeline's state in one file. --models: a folder with laser-predictor, -detector, -rul.
 
         edge tts "TEXT" -o OUT.wav [--model PKG] [--voice F] [--seed N] [--top-k N] [--temperature T]
-                 [--rate HZ] [--play] [--json]
+                 [--rate HZ] [--play] [--json] [--precision P] [--threads N]
         edge tts --text-file F -o OUT.wav …      COMMAND | edge tts - -o OUT.wav …
             Speaks the text with a voice package (the embedded default without --model), streaming the
             audio into the WAV (16-bit mono; --rate resamples) and, with --play, to aplay as it is made.

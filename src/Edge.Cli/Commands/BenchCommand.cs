@@ -42,7 +42,7 @@ internal static class BenchCommand
             return 0;
         }
         var c = CultureInfo.InvariantCulture;
-        stdout.WriteLine($"model      {pkg} ({model.Family}, {r.Backend}{(model.Precision is { } p ? $", {p.Name()} weights" : "")})");
+        stdout.WriteLine($"model      {pkg} ({model.Family}, {r.Backend}{(model.Precision is { } p ? $", {p.Name()} weights" : "")}, {r.Threads} thread{(r.Threads == 1 ? "" : "s")})");
         stdout.WriteLine($"machine    {r.Machine}");
         stdout.WriteLine(string.Create(c, $"steps      {r.Steps:N0}"));
         stdout.WriteLine(string.Create(c, $"µs/step    p50 {r.UsPerStepP50:F2}   p99 {r.UsPerStepP99:F2}"));
@@ -65,11 +65,12 @@ internal static class BenchCommand
         int steps = (int)a.Long("--steps", 100, 1, 100_000);
         int warmup = (int)a.Long("--warmup", 10, 0, 100_000);
         bool json = a.Flag("--json");
-        WarnIfDebug(stderr);
         if (a.Value("--backend") is not null || a.Value("--ep") is not null || a.Value("--profile") is not null)
             throw new UsageException("bench: --gla-release runs Edge's CPU kernels only; drop --backend, --ep and --profile.");
         var precision = BackendChoice.Precision(a) ?? WeightPrecision.Fp32;
-        var r = GlaReleaseBenchmark.Run(steps, warmup, json ? null : m => stderr.WriteLine($"bench: {m}"), precision);
+        int? asked = BackendChoice.Threads(a);
+        WarnIfDebug(stderr);
+        var r = GlaReleaseBenchmark.Run(steps, warmup, json ? null : m => stderr.WriteLine($"bench: {m}"), precision, asked);
         if (json)
         {
             stdout.WriteLine(JsonOutput.Serialize(r));
@@ -79,12 +80,15 @@ internal static class BenchCommand
         stdout.WriteLine("model        gla-tts at release size, random weights (d_model 1024, heads 2, 6+6 GLA blocks, expand_k 1, expand_v 2, short conv, 4096 codes)");
         stdout.WriteLine($"machine      {r.Machine}");
         stdout.WriteLine(string.Create(c, $"parameters   {r.Parameters / 1e6:F1} M; weights read per token {r.WeightBytesPerToken / 1e6:F1} MB ({r.Precision}); state {r.StateBytes / 1e6:F1} MB"));
-        stdout.WriteLine(string.Create(c, $"decoder      {r.TokensPerSecond:F2} tokens/s (p50 {r.MsPerTokenP50:F1} ms/token, {r.Steps} steps, text {r.TextTokens} tokens, 1 thread; {r.CpuMsPerToken:F1} ms of CPU per token)"));
+        string threads = r.Threads == 1 ? "1 thread" : $"{r.Threads} threads";
+        stdout.WriteLine(string.Create(c, $"decoder      {r.TokensPerSecond:F2} tokens/s (p50 {r.MsPerTokenP50:F1} ms/token, {r.Steps} steps, text {r.TextTokens} tokens, {threads}; {r.CpuMsPerToken:F1} ms of CPU per token)"));
+        if (r.Threads > 1)
+            stdout.WriteLine(string.Create(c, $"1 thread     {r.OneThreadTokensPerSecond:F2} tokens/s, the same steps in blocks alternating with those on {r.Threads}: {r.Threads} threads are {r.ThreadsSpeedup:F2}× as fast"));
         stdout.WriteLine(string.Create(c, $"fastest step {r.BestTokensPerSecond:F2} tokens/s = {r.BestRooflinePercent:F0}% of the roofline (least interference from other work)"));
         stdout.WriteLine(string.Create(c, $"real time    RTF {r.RealTimeFactor:F2} at 75 tokens/s ({1 / r.RealTimeFactor:F2}× real time)"));
         stdout.WriteLine(string.Create(c, $"alloc/step   {r.AllocBytesPerStep:F1} bytes"));
         stdout.WriteLine(string.Create(c, $"bandwidth    {r.BandwidthGigabytesPerSecond:F2} GB/s on 1 thread, {r.BandwidthAllCoresGigabytesPerSecond:F2} GB/s on {Environment.ProcessorCount} (streaming read of 1 GiB, best of 1 and 8 streams a thread, 3 passes each)"));
-        stdout.WriteLine(string.Create(c, $"roofline     {r.RooflineTokensPerSecond:F2} tokens/s = bandwidth / weight bytes; measured {r.RooflinePercent:F0}% of it"));
+        stdout.WriteLine(string.Create(c, $"roofline     {r.RooflineTokensPerSecond:F2} tokens/s = bandwidth on {threads} ({r.RooflineBandwidthGigabytesPerSecond:F2} GB/s) / weight bytes; measured {r.RooflinePercent:F0}% of it"));
         stdout.WriteLine(string.Create(c, $"  +state     {r.RooflineWithStateTokensPerSecond:F2} tokens/s counting the state read and written; measured {r.RooflineWithStatePercent:F0}% of it"));
         stdout.WriteLine(string.Create(c, $"load avg     {r.LoadAverage:F2} (other work on the machine lowers every figure above)"));
         return 0;
@@ -97,8 +101,8 @@ internal static class BenchCommand
         var onnx = BackendChoice.Onnx(a, stderr);
         using (EdgeModel.Load(pkg)) { }   // a broken package is its one-line error before any warning or work
         WarnIfDebug(stderr);
-        var cpu = Measure(pkg, CpuBackend.Instance, steps, warmup, json, stderr, out string family);
-        var other = Measure(pkg, onnx, steps, warmup, json, stderr, out _);
+        var cpu = Measure(pkg, CpuBackend.Instance, BackendChoice.Threads(a), steps, warmup, json, stderr, out string family);
+        var other = Measure(pkg, onnx, null, steps, warmup, json, stderr, out _);
         var ratio = new BenchRatio(other.UsPerStepP50 / cpu.UsPerStepP50, other.UsPerStepP99 / cpu.UsPerStepP99, other.StepsPerSecond / cpu.StepsPerSecond);
         if (json)
         {
@@ -117,9 +121,9 @@ internal static class BenchCommand
         return 0;
     }
 
-    private static StepBenchmarkResult Measure(string pkg, IBackend backend, long steps, int warmup, bool json, TextWriter stderr, out string family)
+    private static StepBenchmarkResult Measure(string pkg, IBackend backend, int? threads, long steps, int warmup, bool json, TextWriter stderr, out string family)
     {
-        using var model = EdgeModel.Load(pkg, BackendChoice.LoadOptions(backend));
+        using var model = EdgeModel.Load(pkg, BackendChoice.LoadOptions(backend, threads: threads));
         family = model.Family;
         return StepBenchmark.Run(model, steps, warmup, new ProgressBar(stderr, $"bench {backend.Name}", !json).Report);
     }

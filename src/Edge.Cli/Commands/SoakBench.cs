@@ -18,7 +18,7 @@ internal static class SoakBench
         long steps = a.Long("--steps", 10_000_000, Enum.GetValues<SoakPattern>().Length, 10_000_000_000);
         bool json = a.Flag("--json");
         var backend = BackendChoice.From(a, stderr);
-        using var model = EdgeModel.Load(pkg, BackendChoice.LoadOptions(backend));
+        using var model = EdgeModel.Load(pkg, BackendChoice.LoadOptions(backend, threads: BackendChoice.Threads(a)));
         var r = SoakBenchmark.Run(model, steps, new ProgressBar(stderr, "soak", !json).Report);
         if (json)
         {

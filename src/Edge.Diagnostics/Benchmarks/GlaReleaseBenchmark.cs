@@ -12,8 +12,8 @@ namespace Edge.Diagnostics;
 /// <summary>
 /// The gla-tts decoder at release size (Lina-Speech 169M-class: d_model 1024, 6 encoder + 6 decoder GLA
 /// blocks, expand_k 1, expand_v 2, short convs, one codebook of 4096), with random weights made in memory
-/// at run time (nothing is written to disk). Reports tokens/s on one thread against the roofline:
-/// measured bandwidth over the bytes of weights one step reads.
+/// at run time (nothing is written to disk). Reports tokens/s on one or more threads against the roofline:
+/// measured bandwidth (of as many threads) over the bytes of weights one step reads.
 /// </summary>
 public static class GlaReleaseBenchmark
 {
@@ -26,56 +26,103 @@ public static class GlaReleaseBenchmark
         EncoderLayers: 6, DecoderLayers: 6, DBlind: 64, PosType: GlaPositionType.Convolutional, NQuant: 1, NCodebook: 4096,
         TextVocab: 256, TextLayers: 2, TextHeads: 2, Eps: 1e-5f);
 
-    /// <summary>Builds the model with its matrices kept at <paramref name="precision"/>, measures bandwidth, runs <paramref name="steps"/> timed decoder steps.</summary>
-    public static GlaReleaseBenchmarkResult Run(int steps = 100, int warmup = 10, Action<string>? log = null, WeightPrecision precision = WeightPrecision.Fp32)
+    /// <summary>
+    /// Builds the model with its matrices kept at <paramref name="precision"/>, measures bandwidth, runs <paramref name="steps"/> timed
+    /// decoder steps on <paramref name="threads"/> threads (null: <see cref="Edge.Kernels.KernelThreads.Automatic"/> of the step's
+    /// weight bytes). On more than one thread the same steps also run on one thread of the same model, in alternating
+    /// blocks, so both figures see the same load from other work.
+    /// </summary>
+    public static GlaReleaseBenchmarkResult Run(int steps = 100, int warmup = 10, Action<string>? log = null, WeightPrecision precision = WeightPrecision.Fp32, int? threads = null)
     {
         var c = ReleaseConfig;
         log?.Invoke($"making random weights in memory ({precision.Name()}) …");
-        using var model = Build(c, seed: 1, precision);
+        using var model = Build(c, seed: 1, precision, threads: 1);
+        int n = threads ?? Edge.Kernels.KernelThreads.Automatic(model.StepWeightBytes);
+        using var threaded = n > 1 ? model.WithThreads(n) : null;
         log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{model.ParameterCount / 1e6:F1} M parameters; measuring memory bandwidth …"));
         double bandwidth = MemoryBandwidth.MeasureReadBytesPerSecond(1L << 30, passes: 3, threads: 1);
         double bandwidthAll = Environment.ProcessorCount > 1
             ? MemoryBandwidth.MeasureReadBytesPerSecond(1L << 30, passes: 3, threads: Environment.ProcessorCount) : bandwidth;
+        // The roofline's bandwidth is that of as many threads as step (one per core at most).
+        double bandwidthUsed = n == 1 ? bandwidth : n >= Environment.ProcessorCount ? bandwidthAll
+            : MemoryBandwidth.MeasureReadBytesPerSecond(1L << 30, passes: 3, threads: n);
 
-        using var session = model.CreateSession();
-        session.Reset();
         const int textTokens = 64;
-        ((ITextConditioning)session).SetTextIds([GlaTokenizer.Bos, .. Enumerable.Range(0, textTokens - 2).Select(i => 3 + i % 250), GlaTokenizer.Eos]);
+        int[] text = [GlaTokenizer.Bos, .. Enumerable.Range(0, textTokens - 2).Select(i => 3 + i % 250), GlaTokenizer.Eos];
+        using var one = Session(model, text);
+        using var many = threaded is null ? null : Session(threaded, text);
         var input = new float[1];
         var output = new float[model.OutputSize];
         var rng = new Random(3);
-        log?.Invoke($"warming up (at least {warmup} steps and 2 s), then {steps} timed decoder steps …");
-        JitWarmup.Run(warmup, TimeSpan.FromSeconds(1), _ => { input[0] = rng.Next(3, c.AudioVocab); session.Step(input, output); });
+        log?.Invoke(n == 1
+            ? $"warming up (at least {warmup} steps and 2 s), then {steps} timed decoder steps on 1 thread …"
+            : $"warming up (at least {warmup} steps and 2 s each), then {steps} timed decoder steps on {n} threads and {steps} on 1, in alternating blocks …");
+        if (many is not null) JitWarmup.Run(warmup, TimeSpan.FromSeconds(1), _ => { input[0] = rng.Next(3, c.AudioVocab); many.Step(input, output); });
+        JitWarmup.Run(warmup, TimeSpan.FromSeconds(1), _ => { input[0] = rng.Next(3, c.AudioVocab); one.Step(input, output); });
+
         var ticks = new long[steps];
-        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
-        long alloc0 = GC.GetAllocatedBytesForCurrentThread();
-        long start = Stopwatch.GetTimestamp();
-        for (int i = 0; i < steps; i++)
+        var ticksOne = many is null ? ticks : new long[steps];
+        long alloc = 0, workers0 = threaded?.WorkerAllocatedBytes ?? 0;
+        var cpu = TimeSpan.Zero;
+        int block = many is null ? steps : Math.Max(1, steps / 10);
+        for (int done = 0; done < steps; done += block)
         {
-            input[0] = rng.Next(3, c.AudioVocab);
-            long t0 = Stopwatch.GetTimestamp();
-            session.Step(input, output);
-            ticks[i] = Stopwatch.GetTimestamp() - t0;
+            int count = Math.Min(block, steps - done);
+            if (many is not null)
+            {
+                var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+                alloc += Timed(many, ticks.AsSpan(done, count), input, output, rng, c.AudioVocab);
+                cpu += Process.GetCurrentProcess().TotalProcessorTime - cpu0;
+                alloc += Timed(one, ticksOne.AsSpan(done, count), input, output, rng, c.AudioVocab);
+            }
+            else
+            {
+                var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+                alloc += Timed(one, ticks.AsSpan(done, count), input, output, rng, c.AudioVocab);
+                cpu += Process.GetCurrentProcess().TotalProcessorTime - cpu0;
+            }
         }
-        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        long alloc = GC.GetAllocatedBytesForCurrentThread() - alloc0;
-        double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+        alloc += (threaded?.WorkerAllocatedBytes ?? 0) - workers0;
+        double tps = steps / (ticks.Sum() / (double)Stopwatch.Frequency);
+        double tpsOne = many is null ? tps : steps / (ticksOne.Sum() / (double)Stopwatch.Frequency);
         Array.Sort(ticks);
 
         long weightBytes = model.StepWeightBytes;
         long stateBytes = model.State.Bytes;
-        double tps = steps / seconds;
-        double roof = bandwidth / weightBytes, roofState = bandwidth / (weightBytes + 2.0 * stateBytes);
+        double roof = bandwidthUsed / weightBytes, roofState = bandwidthUsed / (weightBytes + 2.0 * stateBytes);
         // Best step against best bandwidth pass: both as close to an idle machine as this run got.
         double bestTps = Stopwatch.Frequency / (double)ticks[0];
         return new GlaReleaseBenchmarkResult(
             ConfigJson(c), model.ParameterCount, weightBytes, stateBytes, textTokens, steps, tps,
-            ticks[steps / 2] * 1000.0 / Stopwatch.Frequency, TokensPerSecondOfAudio / tps, alloc / (double)steps, bandwidth / 1e9,
-            roof, 100 * tps / roof, roofState, 100 * tps / roofState, 1000 * cpuSeconds / steps, bestTps, 100 * bestTps / roof, MachineInfo.Current().Summary, LoadAverage(), precision.Name(), bandwidthAll / 1e9);
+            ticks[steps / 2] * 1000.0 / Stopwatch.Frequency, TokensPerSecondOfAudio / tps, alloc / (double)(many is null ? steps : 2 * steps), bandwidth / 1e9,
+            roof, 100 * tps / roof, roofState, 100 * tps / roofState, 1000 * cpu.TotalSeconds / steps, bestTps, 100 * bestTps / roof, MachineInfo.Current().Summary, LoadAverage(), precision.Name(), bandwidthAll / 1e9,
+            n, tpsOne, tps / tpsOne, bandwidthUsed / 1e9);
+    }
+
+    private static IStepSession Session(GlaTtsModel model, int[] text)
+    {
+        var session = model.CreateSession();
+        session.Reset();
+        ((ITextConditioning)session).SetTextIds(text);
+        return session;
+    }
+
+    // Steps the session once per tick slot, each step timed; returns the bytes the stepping thread allocated.
+    private static long Timed(IStepSession session, Span<long> ticks, float[] input, float[] output, Random rng, int vocab)
+    {
+        long alloc0 = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < ticks.Length; i++)
+        {
+            input[0] = rng.Next(3, vocab);
+            long t0 = Stopwatch.GetTimestamp();
+            session.Step(input, output);
+            ticks[i] = Stopwatch.GetTimestamp() - t0;
+        }
+        return GC.GetAllocatedBytesForCurrentThread() - alloc0;
     }
 
     /// <summary>A model of config <paramref name="c"/> with seeded random weights (uniform, scaled 1/√fan-in; norms near 1).</summary>
-    public static GlaTtsModel Build(GlaConfig c, int seed, WeightPrecision precision = WeightPrecision.Fp32)
+    public static GlaTtsModel Build(GlaConfig c, int seed, WeightPrecision precision = WeightPrecision.Fp32, int? threads = null)
     {
         var rng = new Random(seed);
         var entries = new List<SafetensorsWriter.Entry>();
@@ -96,7 +143,7 @@ public static class GlaReleaseBenchmark
         var bytes = SafetensorsWriter.ToBytes(entries, null);
         entries.Clear();
         using var weights = new ModelWeights(SafetensorsFile.Open(new MemoryStream(bytes, writable: false), "release-benchmark weights"));
-        return GlaTtsModel.Create(c, weights, tokenizer: null, sha256: "release-benchmark", name: "release-benchmark", options: null, precision);
+        return GlaTtsModel.Create(c, weights, tokenizer: null, sha256: "release-benchmark", name: "release-benchmark", options: null, precision, threads);
     }
 
     private static Dictionary<string, object> ConfigJson(GlaConfig c) => new()

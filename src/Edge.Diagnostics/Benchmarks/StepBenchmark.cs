@@ -7,7 +7,7 @@ namespace Edge.Diagnostics;
 
 /// <summary>
 /// Times a stream's steps: per-step latency percentiles, throughput, bytes allocated per step on the
-/// stepping thread, and resident-memory growth over the run. Inputs are a fixed pseudo-random set
+/// stepping thread (and the model's worker threads), and resident-memory growth over the run. Inputs are a fixed pseudo-random set
 /// cycled through, so the run measures the step and nothing else.
 /// </summary>
 public static class StepBenchmark
@@ -43,9 +43,10 @@ public static class StepBenchmark
         Measure(stream, inputs, rows, output, ticks, samples, null);
         stream.Reset();
         long rssBefore = ResidentMemory.Bytes();
-        long allocBefore = GC.GetAllocatedBytesForCurrentThread();
+        var workers = model.StepModel as IThreadReport;
+        long allocBefore = GC.GetAllocatedBytesForCurrentThread() + (workers?.WorkerAllocatedBytes ?? 0);
         long elapsed = Measure(stream, inputs, rows, output, ticks, steps, progress);
-        long allocAfter = GC.GetAllocatedBytesForCurrentThread();
+        long allocAfter = GC.GetAllocatedBytesForCurrentThread() + (workers?.WorkerAllocatedBytes ?? 0);
         long rssAfter = ResidentMemory.Bytes();
 
         Array.Sort(ticks);
@@ -59,7 +60,8 @@ public static class StepBenchmark
             RssGrowthBytes: rssAfter - rssBefore,
             StateBytes: model.State.Bytes,
             Backend: model.BackendName,
-            Machine: MachineInfo.Current().Summary);
+            Machine: MachineInfo.Current().Summary,
+            Threads: model.Threads);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

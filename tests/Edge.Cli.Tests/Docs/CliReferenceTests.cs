@@ -45,6 +45,16 @@ public partial class CliReferenceTests : IDisposable
     }
 
     [Fact]
+    public void Gla_release_json_keys_are_the_documented_ones()
+    {
+        // Serialized as --gla-release --json prints it, without the minute-long run (0.7 GB of weights).
+        var result = new Edge.Diagnostics.GlaReleaseBenchmarkResult(new Dictionary<string, object>(), 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1,
+            "machine", 0, "fp32", 1, 2, 1, 1, 1);
+        using var doc = JsonDocument.Parse(Edge.Cli.Commands.JsonOutput.Serialize(result));
+        Assert.Equal(Documented("edge bench --gla-release"), doc.RootElement.EnumerateObject().Select(p => p.Name).Order());
+    }
+
+    [Fact]
     public void Every_command_answers_help_with_its_own_usage_and_exit_0()
     {
         foreach (string command in Edge.Cli.Usage.Commands.Split(", "))
