@@ -35,6 +35,7 @@ public sealed class AlertOutbox : IDisposable
     private readonly SortedDictionary<long, long> _ends = [];   // segment → bytes written and fsynced (whole lines)
     private readonly long _earlierSegments;                     // segments up to this one were written by an earlier run
     private readonly SemaphoreSlim _signal = new(0);
+    private readonly byte[] _readBuffer = new byte[64 << 10];
     private readonly Thread _writer;
     private List<OutboxEntry> _queued = [], _writing = [];
     private FileStream? _segment;
@@ -307,33 +308,40 @@ public sealed class AlertOutbox : IDisposable
             stopSegment = s;
             stopOffset = from;
             if (from >= end) continue;
-            byte[] bytes;
             try
             {
                 using var file = new FileStream(SegmentPath(s), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                file.Seek(from, SeekOrigin.Begin);
-                bytes = new byte[end - from];
-                file.ReadExactly(bytes);
+                // Read in chunks through one small buffer (no large arrays: nothing for the GC's large-object heap).
+                for (long at = from; at < end && !full;)
+                {
+                    file.Seek(at, SeekOrigin.Begin);
+                    int length = (int)Math.Min(_readBuffer.Length, end - at);
+                    file.ReadExactly(_readBuffer, 0, length);
+                    int start = 0;
+                    while (true)
+                    {
+                        if (read.Count == room)
+                        {
+                            full = true;
+                            break;
+                        }
+                        int newline = Array.IndexOf(_readBuffer, (byte)'\n', start, length - start);
+                        if (newline < 0) break;   // a line cut by the chunk's end: read again from its start
+                        var alert = JsonSerializer.Deserialize<Alert>(_readBuffer.AsSpan(start, newline - start), Json)!;
+                        var entry = new OutboxEntry(alert, 0, redelivery: s <= _earlierSegments) { Segment = s, Offset = at + start, End = at + newline + 1 };
+                        start = newline + 1;
+                        stopOffset = at + start;
+                        // Acknowledged in an earlier run (the ledger is the publisher's own: no lock needed to read it here).
+                        if (!_ledger.Contains(alert.Id)) read.Add(entry);
+                    }
+                    if (start == 0 && !full)
+                        throw new EdgeException(EdgeErrorCode.InvalidState, $"{SegmentPath(s)}: a line at byte {at} is longer than {_readBuffer.Length} bytes; it is not an alert the outbox wrote.");
+                    at += start;
+                }
             }
             catch (FileNotFoundException)
             {
                 stopOffset = end;   // deleted meanwhile: every alert in it was acknowledged
-                continue;
-            }
-            for (int start = 0; start < bytes.Length;)
-            {
-                if (read.Count == room)
-                {
-                    full = true;
-                    break;
-                }
-                int newline = Array.IndexOf(bytes, (byte)'\n', start);
-                var alert = JsonSerializer.Deserialize<Alert>(bytes.AsSpan(start, newline - start), Json)!;
-                var entry = new OutboxEntry(alert, 0, redelivery: s <= _earlierSegments) { Segment = s, Offset = from + start, End = from + newline + 1 };
-                start = newline + 1;
-                stopOffset = from + start;
-                // Acknowledged in an earlier run (the ledger is the publisher's own: no lock needed to read it here).
-                if (!_ledger.Contains(alert.Id)) read.Add(entry);
             }
             if (full) break;
         }
