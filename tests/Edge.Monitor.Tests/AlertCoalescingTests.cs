@@ -1,3 +1,7 @@
+using Edge.Maintenance.Pipeline;
+using Edge.Monitor.Checkpoints;
+using Edge.Monitor.Streams;
+
 namespace Edge.Monitor.Tests;
 
 /// <summary>
@@ -40,5 +44,30 @@ public sealed class AlertCoalescingTests
         var alerts = ReferenceAlerts.Kinds(csv, repeatEvery: 1, clearAfter: 1);
         Assert.Equal(412, alerts.Count(a => a.Kind != "cleared"));
         Assert.Equal(["cleared@769"], alerts.Where(a => a.Kind == "cleared").Select(a => $"{a.Kind}@{a.Position}"));
+    }
+
+    [Fact]
+    public void An_open_alarm_saved_in_a_checkpoint_comes_back_as_it_was_and_an_index_of_version_1_restores_with_none()
+    {
+        string folder = Directory.CreateTempSubdirectory("edge-monitor-alarm-").FullName;
+        try
+        {
+            using var models = MaintenanceModels.LoadFolder(ReferenceAlerts.ModelsFolder);
+            using var pipeline = new MaintenancePipeline(models);
+            var store = new CheckpointStore(folder);
+            store.Save("u37", pipeline.SaveStateBytes(), 900, new AlarmState(true, 768, 868, 2));
+            Assert.Equal(900, store.Restore("u37", pipeline, out var alarm));
+            Assert.Equal(new AlarmState(true, 768, 868, 2), alarm);
+
+            // The daemon before coalescing wrote version 1 without an alarm.
+            string index = store.IndexPath("u37");
+            File.WriteAllText(index, File.ReadAllText(index).Replace("\"version\":2", "\"version\":1").Split(",\"alarm\"")[0] + "}");
+            Assert.Equal(900, store.Restore("u37", pipeline, out alarm));
+            Assert.Equal(AlarmState.Clear, alarm);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 }
