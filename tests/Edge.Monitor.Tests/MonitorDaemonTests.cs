@@ -74,7 +74,7 @@ public sealed class MonitorDaemonTests : IDisposable
         foreach (string name in new[]
         {
             "edge_monitor_step_seconds_bucket", "edge_monitor_step_seconds_count 1182", "edge_monitor_samples_rejected_total",
-            "edge_monitor_samples_dropped_total", "edge_monitor_alerts_queued_total", "edge_monitor_alerts_sent_total", "edge_monitor_outbox_pending",
+            "edge_monitor_samples_dropped_total", "edge_monitor_alerts_queued_total", "edge_monitor_alerts_sent_total", "edge_monitor_outbox_pending", "edge_monitor_outbox_in_memory",
             "edge_monitor_broker_connected", "edge_monitor_checkpoints_total", "edge_monitor_checkpoint_age_seconds", "dotnet_collection_count_total{generation=\"0\"}",
         })
         {
