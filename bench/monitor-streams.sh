@@ -5,7 +5,9 @@
 # time p50/p99 and the delay from each reading's due time to the end of its step p50/p99 (upper bounds of the daemon's
 # histogram buckets), dropped readings (stepped more than one period late), alerts queued and acknowledged, outbox
 # backlog, the daemon's CPU (100 % = one core), RSS and GC counts; at the end the totals and RSS/GC start to end.
-# Needs mosquitto and a built edge (dotnet build src/Edge.Cli -c Release).
+# Needs mosquitto and a built edge (dotnet build src/Edge.Cli -c Release). Optional environment: REPEAT_EVERY and
+# CLEAR_AFTER (the config's alerts.*; REPEAT_EVERY=1 CLEAR_AFTER=1 is an alert on every flagged reading, as before
+# coalescing), IN_FLIGHT (broker.in_flight), MEMORY_ALERTS (outbox.memory_alerts).
 # Usage: bench/monitor-streams.sh [STREAMS] [RATE_HZ] [SECONDS] [REPORT_EVERY_S] [WORKERS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,11 +21,13 @@ printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n' "$port
 mosquitto -c "$work/m.conf" >/dev/null 2>&1 & broker=$!
 units=($(ls "$PWD"/models/laser-aging/data/test/*.csv))
 python3 - "$work" "$port" "$mport" "$streams" "$rate" "$workers" "$PWD/models" "${units[@]}" <<'PY'
-import json, sys
+import json, os, sys
 work, port, mport, n, rate, workers, models, *units = sys.argv[1:]
+def env(name): return {name.lower(): int(os.environ[name])} if os.environ.get(name) else {}
 streams = [{"name": f"s{i:03d}", "source": {"kind": "csv", "path": units[i % len(units)], "rate_hz": float(rate), "loop": True}} for i in range(int(n))]
 json.dump({"device": "bench", "models": models, "state_dir": f"{work}/state", "checkpoint_interval_s": 30, "workers": int(workers),
-           "metrics": {"port": int(mport)}, "broker": {"host": "127.0.0.1", "port": int(port)}, "streams": streams}, open(f"{work}/c.json", "w"))
+           "alerts": {**env("REPEAT_EVERY"), **env("CLEAR_AFTER")}, "outbox": env("MEMORY_ALERTS"),
+           "metrics": {"port": int(mport)}, "broker": {"host": "127.0.0.1", "port": int(port), **env("IN_FLIGHT")}, "streams": streams}, open(f"{work}/c.json", "w"))
 PY
 dotnet "$edge" monitor --config "$work/c.json" > "$work/log.txt" 2>&1 & daemon=$!
 for _ in $(seq 100); do curl -sf "127.0.0.1:$mport/metrics" > /dev/null && break; sleep 0.2; done
@@ -42,7 +46,7 @@ now = {'t': float(open('/proc/uptime').read().split()[0]), 'cpu': (int(stat[13])
        'steps': buckets('edge_monitor_step_seconds'), 'delay': buckets('edge_monitor_step_delay_seconds'),
        'n': val('edge_monitor_step_seconds_count'), 'dropped': val('edge_monitor_samples_dropped_total'),
        'queued': val('edge_monitor_alerts_queued_total'), 'sent': val('edge_monitor_alerts_sent_total'),
-       'pending': val('edge_monitor_outbox_pending'), 'failed': val('edge_monitor_streams{state="failed"}')}
+       'pending': val('edge_monitor_outbox_pending'), 'memory': val('edge_monitor_outbox_in_memory'), 'failed': val('edge_monitor_streams{state="failed"}')}
 path = f'{work}/last.json'
 first_path = f'{work}/first.json'
 last = json.load(open(path)) if os.path.exists(path) else None
@@ -59,7 +63,7 @@ def q(cur, old, p):
 dt = now['t'] - last['t']
 print(f"{label}: {int(now['n'] - last['n'])} steps ({(now['n'] - last['n']) / dt:.0f}/s), step p50 <= {q(now['steps'], last['steps'], .5)} p99 <= {q(now['steps'], last['steps'], .99)}, "
       f"delay p50 <= {q(now['delay'], last['delay'], .5)} p99 <= {q(now['delay'], last['delay'], .99)}, dropped {int(now['dropped'] - last['dropped'])}, "
-      f"alerts {int(now['queued'] - last['queued'])} queued {int(now['sent'] - last['sent'])} acked, backlog {int(now['pending'])}, "
+      f"alerts {int(now['queued'] - last['queued'])} queued {int(now['sent'] - last['sent'])} acked, backlog {int(now['pending'])} ({int(now['memory'])} in memory), "
       f"cpu {100 * (now['cpu'] - last['cpu']) / dt:.0f} %, rss {now['rss']:.0f} MiB, gc " + '/'.join(str(now['gc'].get(g, 0)) for g in '012')
       + (f", {int(now['failed'])} streams failed" if now['failed'] else ''), flush=True)
 json.dump(now, open(path, 'w'))

@@ -104,14 +104,16 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
-    public async Task Alerts_raised_while_the_broker_is_down_at_start_wait_on_disk_and_all_arrive_when_it_comes_up()
+    public async Task Alerts_raised_while_the_broker_is_down_at_start_wait_on_disk_beyond_the_memory_bound_and_all_arrive_when_it_comes_up()
     {
         using var broker = new MosquittoBroker();
         broker.Stop();
         string csv = ReferenceAlerts.Unit(37);
-        var expected = ReferenceAlerts.Ids("rig", "u37", csv);
+        // An alert on every flagged reading (413), held in memory 8 at a time: the backlog is 50 times the bound.
+        var expected = ReferenceAlerts.Ids("rig", "u37", csv, repeatEvery: 1, clearAfter: 1);
+        Assert.Equal(413, expected.Count);
         int metricsPort = MonitorConfigFile.FreePort();
-        string config = MonitorConfigFile.Write(_folder, broker.Port, metricsPort, [("u37", csv, 0)]);
+        string config = MonitorConfigFile.Write(_folder, broker.Port, metricsPort, [("u37", csv, 0)], repeatEvery: 1, clearAfter: 1, memoryAlerts: 8);
         using var stop = new CancellationTokenSource();
         var daemon = MonitorHost.RunAsync(MonitorConfigReader.Load(config), () => throw new InvalidOperationException(), stop.Token);
         string outbox = Path.Combine(_folder, "state", "outbox");
@@ -120,7 +122,8 @@ public sealed class BadInputTests : IDisposable
         Assert.True(await Eventually.TrueAsync(() => (m = MetricsScrape.Read(metricsPort)).Value("edge_monitor_samples_total{stream=\"u37\"}") == 1182
             && AlertOutbox.CountWaiting(outbox) == expected.Count
             // The gauge is counted after the file is durable, so it may trail the folder by a moment.
-            && m.Value("edge_monitor_outbox_pending") == expected.Count), $"{AlertOutbox.CountWaiting(outbox)} of {expected.Count} alerts on disk, {m.Value("edge_monitor_outbox_pending")} counted pending");
+            && m.Value("edge_monitor_outbox_pending") == expected.Count && m.Value("edge_monitor_outbox_in_memory") == 8),
+            $"{AlertOutbox.CountWaiting(outbox)} of {expected.Count} alerts on disk, {m.Value("edge_monitor_outbox_pending")} counted pending, {m.Value("edge_monitor_outbox_in_memory")} in memory (bound 8)");
         Assert.True(m.Value("edge_monitor_broker_failures_total") >= 1);
         Assert.Equal(0, m.Value("edge_monitor_broker_connected"));
 
@@ -130,6 +133,12 @@ public sealed class BadInputTests : IDisposable
             && (m = MetricsScrape.Read(metricsPort)).Value("edge_monitor_alerts_sent_total") == expected.Count),
             $"{m.Value("edge_monitor_alerts_sent_total")} of {expected.Count} alerts acknowledged after the broker came up");
         Assert.Equal(1, m.Value("edge_monitor_broker_connected"));
+        Assert.Equal(0, m.Value("edge_monitor_outbox_in_memory"));
+        // The ids the broker acknowledged (the ledger, too short to be compacted yet) are the pipeline's, each once: the
+        // 405 read back from disk as the window drained included.
+        var acked = File.ReadAllLines(Path.Combine(outbox, "acked.log"));
+        Assert.Equal(expected.Count, acked.Length);
+        Assert.Equal(expected, acked.ToHashSet());
         stop.Cancel();
         await daemon;
     }

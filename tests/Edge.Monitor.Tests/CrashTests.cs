@@ -31,11 +31,15 @@ public sealed class CrashTests : IDisposable
         await subscriber.ConnectAsync();
         var units = new[] { ("u37", ReferenceAlerts.Unit(37)), ("u38", ReferenceAlerts.Unit(38)) };
         var expected = new HashSet<string>();
-        foreach (var (name, csv) in units) expected.UnionWith(ReferenceAlerts.Ids("rig", name, csv));
+        // Coalesced tightly (a still_active every 10 readings, cleared after 3 quiet ones: 84 alerts), so that kills land
+        // inside alarms and the replays from checkpoints must coalesce exactly as an uninterrupted run does.
+        foreach (var (name, csv) in units) expected.UnionWith(ReferenceAlerts.Ids("rig", name, csv, repeatEvery: 10, clearAfter: 3));
+        Assert.Equal(43 + 41, expected.Count);
         // 1182 and 1562 readings: at 150 a second about 10 s of replay for 3 kills, at 60 about 26 s for 20, so that the
         // kills (one every 1.5-3.5 s, the first second of each being start-up) land while the streams still run.
         double rate = kills <= 3 ? 150 : 60;
-        string config = MonitorConfigFile.Write(_folder, broker.Port, 0, units.Select(u => (u.Item1, u.Item2, rate)), checkpointS: 0.3);
+        string config = MonitorConfigFile.Write(_folder, broker.Port, 0, units.Select(u => (u.Item1, u.Item2, rate)), checkpointS: 0.3,
+            repeatEvery: 10, clearAfter: 3);
         var store = new CheckpointStore(Path.Combine(_folder, "state", "checkpoints"));
         using var models = MaintenanceModels.LoadFolder(ReferenceAlerts.ModelsFolder);
         var random = new Random(20261201);

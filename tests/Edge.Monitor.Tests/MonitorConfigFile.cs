@@ -6,7 +6,8 @@ namespace Edge.Monitor.Tests;
 public static class MonitorConfigFile
 {
     public static string Write(string folder, int brokerPort, int metricsPort, IEnumerable<(string Name, string Csv, double RateHz)> streams, object? tls = null,
-        string? username = null, string? password = null, double checkpointS = 0.5, double reconnectS = 0.3, int workers = 0)
+        string? username = null, string? password = null, double checkpointS = 0.5, double reconnectS = 0.3, int workers = 0,
+        int? repeatEvery = null, int? clearAfter = null, int? memoryAlerts = null)
     {
         var config = new Dictionary<string, object?>
         {
@@ -16,6 +17,8 @@ public static class MonitorConfigFile
             ["checkpoint_interval_s"] = checkpointS,
             ["workers"] = workers,
             ["metrics"] = new { port = metricsPort },
+            ["alerts"] = new Dictionary<string, object?> { ["repeat_every"] = repeatEvery, ["clear_after"] = clearAfter }.Where(kv => kv.Value is not null).ToDictionary(),
+            ["outbox"] = new Dictionary<string, object?> { ["memory_alerts"] = memoryAlerts }.Where(kv => kv.Value is not null).ToDictionary(),
             ["broker"] = new Dictionary<string, object?>
             {
                 ["host"] = "127.0.0.1", ["port"] = brokerPort, ["reconnect_s"] = reconnectS, ["keep_alive_s"] = 5,

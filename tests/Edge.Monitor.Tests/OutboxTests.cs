@@ -62,6 +62,67 @@ public sealed class OutboxTests : IDisposable
     }
 
     [Fact]
+    public void A_backlog_of_ten_thousand_with_a_memory_bound_of_256_keeps_256_in_memory_and_every_alert_is_sent_once_in_order_across_a_reopen()
+    {
+        const int bound = 256, total = 10_000;
+        string[] streams = ["s0", "s1", "s2", "s3"];
+        var raised = new List<string>();
+        var sent = new List<string>();
+        var batch = new List<OutboxEntry>();
+        int most = 0;
+        // Drains up to count alerts as a publisher does (64 at a time), noting the most held in memory meanwhile.
+        void Drain(AlertOutbox outbox, int count)
+        {
+            for (int done = 0; done < count;)
+            {
+                outbox.PeekOldest(batch, Math.Min(64, count - done));
+                if (batch.Count == 0) break;
+                most = Math.Max(most, outbox.InMemory);
+                sent.AddRange(batch.Select(e => e.Alert.Id));
+                outbox.Acknowledge(batch.ToList());
+                done += batch.Count;
+            }
+        }
+
+        using (var outbox = new AlertOutbox(_folder, memoryAlerts: bound))
+        {
+            // The broker is down: 10,000 alerts raised, written, waiting.
+            for (int p = 0; raised.Count < total; p++)
+            {
+                foreach (string s in streams)
+                {
+                    Assert.True(outbox.Enqueue(Make(s, p)));
+                    raised.Add($"rig/{s}/{p}");
+                }
+            }
+            Assert.True(outbox.WaitWritten(outbox.LastSequence, TimeSpan.FromSeconds(60)));
+            Assert.Equal(total, outbox.Pending);
+            Assert.Equal(bound, outbox.InMemory);
+            // Waiting on disk only, a repeat is still known; a new reading is not.
+            Assert.False(outbox.Enqueue(Make("s2", 2000)));
+            Assert.True(outbox.Enqueue(Make("s2", 2500)));
+            raised.Add("rig/s2/2500");
+            Assert.True(outbox.WaitWritten(outbox.LastSequence, TimeSpan.FromSeconds(60)));
+
+            // The broker is back: 4,000 are sent, then the daemon stops.
+            Drain(outbox, 4000);
+            Assert.Equal(total + 1 - 4000, outbox.Pending);
+        }
+        using (var reopened = new AlertOutbox(_folder, memoryAlerts: bound))
+        {
+            Assert.Equal(total + 1 - 4000, reopened.Pending);
+            Assert.Equal(bound, reopened.InMemory);
+            Assert.False(reopened.Enqueue(Make("s0", 2400)));
+            Drain(reopened, int.MaxValue);
+            Assert.Equal(0, reopened.Pending);
+            Assert.Equal(0, reopened.InMemory);
+        }
+        Assert.Equal(bound, most);
+        Assert.Equal(raised, sent);
+        Assert.Empty(Directory.GetFiles(_folder, "*.alerts"));
+    }
+
+    [Fact]
     public void A_batch_torn_by_a_crash_is_skipped_and_the_alerts_written_before_it_wait_to_be_sent()
     {
         using (var outbox = new AlertOutbox(_folder))

@@ -9,6 +9,7 @@ using Edge.Maintenance.Pipeline;
 using Edge.Maintenance.Replay;
 using Edge.Monitor.Config;
 using Edge.Monitor.Hosting;
+using Edge.Monitor.Streams;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Protocol;
@@ -103,11 +104,14 @@ internal static class MonitorDemo
         using var pipeline = new MaintenancePipeline(models);
         using var source = LaserRunCsv.Open(csv);
         var frames = new LaserFrameReader(source);
+        // Coalesced as the daemon does with the config's defaults (an alarm's opening, still_active, cleared, end of life).
+        var alerts = new AlertsConfig();
+        var coalescer = new AlertCoalescer(alerts.RepeatEvery, alerts.ClearAfter);
         int n = 0;
-        while (frames.TryRead(out var r))
+        for (long position = 0; frames.TryRead(out var r); position++)
         {
             var step = pipeline.Step(r);
-            if (step.Kind != MaintenanceStepKind.Rejected && (step.IsAlert || step.IsEndOfLife)) n++;
+            if (step.Kind != MaintenanceStepKind.Rejected && coalescer.Next(step, position, out _) is not null) n++;
         }
         return n;
     }

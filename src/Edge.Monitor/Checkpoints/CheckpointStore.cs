@@ -2,6 +2,7 @@ using System.Text.Json;
 using Edge.Formats;
 using Edge.Maintenance.Pipeline;
 using Edge.Monitor.Outbox;
+using Edge.Monitor.Streams;
 
 namespace Edge.Monitor.Checkpoints;
 
@@ -27,16 +28,16 @@ public sealed class CheckpointStore
     public string IndexPath(string stream) => Path.Combine(_folder, stream + ".json");
 
     /// <summary>Saves <paramref name="pipeline"/>'s state with the source <paramref name="position"/> (readings consumed).</summary>
-    public void Save(string stream, MaintenancePipeline pipeline, long position) => Save(stream, pipeline.SaveStateBytes(), position);
+    public void Save(string stream, MaintenancePipeline pipeline, long position) => Save(stream, pipeline.SaveStateBytes(), position, AlarmState.Clear);
 
-    /// <summary>Saves a state taken with <see cref="MaintenancePipeline.SaveStateBytes"/> at source <paramref name="position"/>.</summary>
-    public void Save(string stream, byte[] state, long position)
+    /// <summary>Saves a state taken with <see cref="MaintenancePipeline.SaveStateBytes"/> at source <paramref name="position"/>, with the stream's <paramref name="alarm"/> then.</summary>
+    public void Save(string stream, byte[] state, long position, AlarmState alarm)
     {
         var old = ReadIndex(stream);
         long generation = (old?.Generation ?? 0) + 1;
         string stateFile = $"{stream}.{generation}.state";
         AtomicFile.Write(Path.Combine(_folder, stateFile), state);
-        var index = new CheckpointIndex(Format, 1, stream, generation, stateFile, position, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var index = new CheckpointIndex(Format, 2, stream, generation, stateFile, position, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), alarm);
         AtomicFile.Write(IndexPath(stream), JsonSerializer.SerializeToUtf8Bytes(index, Json));
         DurableDirectory.Sync(_folder);
         if (old is not null && old.StateFile != stateFile) File.Delete(Path.Combine(_folder, old.StateFile));
@@ -47,13 +48,18 @@ public sealed class CheckpointStore
     /// or null when there is none. A checkpoint that does not fit (another model, another format) throws an
     /// <see cref="EdgeException"/> and leaves the pipeline unchanged.
     /// </summary>
-    public long? Restore(string stream, MaintenancePipeline pipeline)
+    public long? Restore(string stream, MaintenancePipeline pipeline) => Restore(stream, pipeline, out _);
+
+    /// <summary>As <see cref="Restore(string, MaintenancePipeline)"/>, also giving the stream's <paramref name="alarm"/> at the checkpoint.</summary>
+    public long? Restore(string stream, MaintenancePipeline pipeline, out AlarmState alarm)
     {
+        alarm = AlarmState.Clear;
         var index = ReadIndex(stream);
         if (index is null) return null;
-        Fail.If(index.Format != Format || index.Version != 1 || index.Stream != stream || index.Position < 0, EdgeErrorCode.InvalidState,
-            $"{IndexPath(stream)}: not a version-1 checkpoint of stream '{stream}'; move it away to start the stream over.");
+        Fail.If(index.Format != Format || index.Version is not (1 or 2) || index.Stream != stream || index.Position < 0, EdgeErrorCode.InvalidState,
+            $"{IndexPath(stream)}: not a version-1 or -2 checkpoint of stream '{stream}'; move it away to start the stream over.");
         pipeline.LoadState(Path.Combine(_folder, index.StateFile));
+        alarm = index.Alarm ?? AlarmState.Clear;
         return index.Position;
     }
 

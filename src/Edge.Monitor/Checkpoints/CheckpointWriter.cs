@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Edge.Monitor.Metrics;
 using Edge.Monitor.Outbox;
+using Edge.Monitor.Streams;
 using Microsoft.Extensions.Logging;
 
 namespace Edge.Monitor.Checkpoints;
@@ -36,11 +37,11 @@ public sealed class CheckpointWriter : IDisposable
 
     /// <summary>
     /// Queues a checkpoint of <paramref name="stream"/>: <paramref name="state"/> at source <paramref name="position"/>, taken
-    /// when <paramref name="alertSequence"/> was the outbox's last alert. <paramref name="written"/> is called with the
-    /// Stopwatch time once it is on disk.
+    /// when <paramref name="alertSequence"/> was the outbox's last alert, with the stream's <paramref name="alarm"/> then.
+    /// <paramref name="written"/> is called with the Stopwatch time once it is on disk.
     /// </summary>
-    public void Submit(string stream, byte[] state, long position, long alertSequence, Action<long> written) =>
-        _jobs.Add(new Job(stream, state, position, alertSequence, written));
+    public void Submit(string stream, byte[] state, long position, AlarmState alarm, long alertSequence, Action<long> written) =>
+        _jobs.Add(new Job(stream, state, position, alarm, alertSequence, written));
 
     private void Run()
     {
@@ -59,7 +60,7 @@ public sealed class CheckpointWriter : IDisposable
         }
         try
         {
-            _store.Save(job.Stream, job.State, job.Position);
+            _store.Save(job.Stream, job.State, job.Position, job.Alarm);
             job.Written(Stopwatch.GetTimestamp());
             _metrics.Checkpoints.Inc();
         }
@@ -78,5 +79,5 @@ public sealed class CheckpointWriter : IDisposable
         _thread.Join();
     }
 
-    private sealed record Job(string Stream, byte[] State, long Position, long AlertSequence, Action<long> Written);
+    private sealed record Job(string Stream, byte[] State, long Position, AlarmState Alarm, long AlertSequence, Action<long> Written);
 }

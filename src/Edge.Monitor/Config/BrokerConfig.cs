@@ -30,6 +30,12 @@ public sealed class BrokerConfig
     /// <summary>Seconds between reconnect attempts while the broker is away.</summary>
     public double ReconnectS { get; init; } = 2;
 
+    /// <summary>
+    /// Alerts published together before their PUBACKs are awaited; their ids then go to <c>acked.log</c> with one fsync.
+    /// Lower it for a broker that limits a client's messages in flight (MQTT 5 receive maximum).
+    /// </summary>
+    public int InFlight { get; init; } = 256;
+
     /// <summary>MQTT keep-alive in seconds; the broker publishes the last will after 1.5 times this without a packet.</summary>
     public double KeepAliveS { get; init; } = 15;
 }

@@ -21,6 +21,12 @@ public sealed class MonitorConfig
     /// <summary>The MQTT broker alerts and status go to.</summary>
     public BrokerConfig Broker { get; init; } = new();
 
+    /// <summary>How a stream's repeated alerts are coalesced.</summary>
+    public AlertsConfig Alerts { get; init; } = new();
+
+    /// <summary>The alert outbox's memory bound.</summary>
+    public OutboxConfig Outbox { get; init; } = new();
+
     /// <summary>The Prometheus endpoint, always on 127.0.0.1.</summary>
     public MetricsConfig Metrics { get; init; } = new();
 

@@ -74,6 +74,11 @@ public static partial class MonitorConfigReader
             throw new EdgeException(EdgeErrorCode.FileNotFound, $"{file}: $.state_dir '{MessageText.Value(c.StateDir, 200)}': neither it nor its parent folder exists; create the parent.");
         Need(double.IsFinite(c.CheckpointIntervalS) && c.CheckpointIntervalS >= 0.1, "$.checkpoint_interval_s", $"is {c.CheckpointIntervalS}; give 0.1 seconds or more.");
         Need(c.Workers is >= 0 and <= 256, "$.workers", $"is {c.Workers}; give 0 (one per core) to 256.");
+        Need(c.Alerts is not null, "$.alerts", "is null; give an object or leave it out.");
+        Need(c.Alerts!.RepeatEvery >= 0, "$.alerts.repeat_every", $"is {c.Alerts.RepeatEvery}; give 0 (no still_active alerts) or a number of readings.");
+        Need(c.Alerts.ClearAfter >= 1, "$.alerts.clear_after", $"is {c.Alerts.ClearAfter}; give 1 or more readings.");
+        Need(c.Outbox is not null, "$.outbox", "is null; give an object or leave it out.");
+        Need(c.Outbox!.MemoryAlerts is >= 1 and <= 10_000_000, "$.outbox.memory_alerts", $"is {c.Outbox.MemoryAlerts}; give 1 to 10000000 alerts.");
         Need(c.Metrics.Port is >= 0 and <= 65535, "$.metrics.port", $"is {c.Metrics.Port}; give 0 (off) or a TCP port.");
 
         var b = c.Broker;
@@ -84,6 +89,7 @@ public static partial class MonitorConfigReader
         Need(b.Password is null || b.PasswordFile is null, "$.broker.password", "and password_file are both set; keep one.");
         Need(b.Username is not null || (b.Password is null && b.PasswordFile is null), "$.broker.password", "is set without a username; add broker.username.");
         Need(double.IsFinite(b.ReconnectS) && b.ReconnectS >= 0.05, "$.broker.reconnect_s", $"is {b.ReconnectS}; give 0.05 seconds or more.");
+        Need(b.InFlight is >= 1 and <= 65535, "$.broker.in_flight", $"is {b.InFlight}; give 1 to 65535 alerts.");
         Need(double.IsFinite(b.KeepAliveS) && b.KeepAliveS >= 1, "$.broker.keep_alive_s", $"is {b.KeepAliveS}; give 1 second or more.");
         TlsConfig? tls = b.Tls is null ? null : new TlsConfig
         {
@@ -96,7 +102,7 @@ public static partial class MonitorConfigReader
         var broker = new BrokerConfig
         {
             Host = b.Host, Port = b.Port, ClientId = b.ClientId, TopicPrefix = b.TopicPrefix, Username = b.Username, Password = b.Password,
-            PasswordFile = Existing(b.PasswordFile, "$.broker.password_file"), Tls = tls, ReconnectS = b.ReconnectS, KeepAliveS = b.KeepAliveS,
+            PasswordFile = Existing(b.PasswordFile, "$.broker.password_file"), Tls = tls, ReconnectS = b.ReconnectS, KeepAliveS = b.KeepAliveS, InFlight = b.InFlight,
         };
 
         Need(c.Streams.Count > 0, "$.streams", "is empty; list at least one stream.");
@@ -136,7 +142,7 @@ public static partial class MonitorConfigReader
         return new MonitorConfig
         {
             Device = c.Device, Models = Existing(c.Models, "$.models", folder: true), StateDir = stateDir, CheckpointIntervalS = c.CheckpointIntervalS, Workers = c.Workers,
-            Broker = broker, Metrics = c.Metrics, Streams = streams,
+            Broker = broker, Metrics = c.Metrics, Streams = streams, Alerts = c.Alerts, Outbox = c.Outbox,
         };
     }
 }

@@ -48,7 +48,7 @@ public sealed class MonitorWorker : BackgroundService
         {
             Metrics.OutboxWriteFailures.Inc();
             _log.LogError("outbox: {Problem}", problem);
-        });
+        }, _config.Outbox.MemoryAlerts);
         if (outbox.Pending > 0) _log.LogInformation("outbox: {Pending} alerts from the last run wait to be sent", outbox.Pending);
         if (outbox.UnreadableLines > 0) _log.LogWarning("outbox: {Count} lines were not alerts (a batch cut by a crash is raised again from the checkpoints)", outbox.UnreadableLines);
         Metrics.OutboxPending.Set(outbox.Pending);
@@ -66,7 +66,7 @@ public sealed class MonitorWorker : BackgroundService
                 Func<long, ILaserFrames> open = s.Source.Kind == "csv"
                     ? skip => new CsvLaserFrames(s.Source.Path!, skip, s.Source.Loop)
                     : _ => new MqttLaserFrames($"{publisher.ClientId}-{s.Name}", _config.Broker, s.Source.Topics!, password);
-                streams.Add(new MonitoredStream(s, _config.Device, models, open, outbox, store, checkpoints, publisher, Metrics, _log, interval));
+                streams.Add(new MonitoredStream(s, _config.Device, models, open, outbox, store, checkpoints, publisher, Metrics, _log, interval, _config.Alerts));
             }
             if (_config.Metrics.Port > 0)
             {
@@ -111,6 +111,7 @@ public sealed class MonitorWorker : BackgroundService
     private void Observe(List<MonitoredStream> streams, AlertOutbox outbox)
     {
         Metrics.OutboxPending.Set(outbox.Pending);
+        Metrics.OutboxInMemory.Set(outbox.InMemory);
         long now = Stopwatch.GetTimestamp();
         double oldest = 0;
         foreach (var g in new[] { "starting", "running", "silent", "finished", "failed" }) Metrics.Streams.WithLabels(g).Set(streams.Count(s => s.State == g));

@@ -29,6 +29,7 @@ public sealed class MonitorMetrics
         AlertsSent = f.CreateCounter("edge_monitor_alerts_sent_total", "Alerts acknowledged by the broker (QoS 1) and removed from the outbox.");
         AlertsDuplicate = f.CreateCounter("edge_monitor_alerts_duplicate_total", "Alerts raised again after a restart whose id was already queued or acknowledged (not sent again).");
         OutboxPending = f.CreateGauge("edge_monitor_outbox_pending", "Alerts waiting in the outbox for the broker.");
+        OutboxInMemory = f.CreateGauge("edge_monitor_outbox_in_memory", "Waiting alerts held in memory for the publisher (at most outbox.memory_alerts; the rest wait on disk only).");
         BrokerConnected = f.CreateGauge("edge_monitor_broker_connected", "1 while connected to the broker.");
         BrokerFailures = f.CreateCounter("edge_monitor_broker_failures_total", "Failed connects and lost connections to the broker.");
         Checkpoints = f.CreateCounter("edge_monitor_checkpoints_total", "Stream checkpoints written.");
@@ -55,6 +56,7 @@ public sealed class MonitorMetrics
     public Counter AlertsSent { get; }
     public Counter AlertsDuplicate { get; }
     public Gauge OutboxPending { get; }
+    public Gauge OutboxInMemory { get; }
     public Gauge BrokerConnected { get; }
     public Counter BrokerFailures { get; }
     public Counter Checkpoints { get; }

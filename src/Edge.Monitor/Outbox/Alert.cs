@@ -17,7 +17,10 @@ public sealed record Alert
     /// <summary>The stream that raised it.</summary>
     public required string Stream { get; init; }
 
-    /// <summary>"anomaly" (the detector's first flag), "alert" (a later flag) or "end_of_life".</summary>
+    /// <summary>
+    /// "anomaly" (the detector's first flag of the run opens an alarm), "alert" (a later flag opens one), "still_active"
+    /// (the alarm goes on), "cleared" (it closed) or "end_of_life".
+    /// </summary>
     public required string Kind { get; init; }
 
     /// <summary>The reading's index in its source (0 = the first reading).</summary>
@@ -34,6 +37,10 @@ public sealed record Alert
 
     /// <summary>The RUL estimate in hours, when the RUL model runs.</summary>
     public float? RulH { get; init; }
+
+    /// <summary>The position of the alert that opened the alarm this one belongs to (null outside an alarm).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? Since { get; init; }
 
     /// <summary>True when this copy is sent again after a restart: the broker may already have it (a consumer drops it by id).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]

@@ -20,6 +20,15 @@ public sealed class OutboxEntry
     /// <summary>The segment file it is written in; -1 until written.</summary>
     public long Segment { get; internal set; } = -1;
 
+    /// <summary>Where its line starts in the segment file (bytes).</summary>
+    public long Offset { get; internal set; }
+
+    /// <summary>Where its line ends in the segment file (bytes, past the newline).</summary>
+    public long End { get; internal set; }
+
+    /// <summary>Its node in the outbox's in-memory window while it is there (so that acknowledging it costs no search).</summary>
+    internal LinkedListNode<OutboxEntry>? Node { get; set; }
+
     /// <summary>True once a send may have reached the broker without its acknowledgement reaching us (found on disk at start, or a publish that failed): the next copy is marked <see cref="Alert.Redelivery"/>.</summary>
     public bool Redelivery { get; set; }
 

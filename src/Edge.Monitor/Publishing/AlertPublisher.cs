@@ -17,7 +17,6 @@ namespace Edge.Monitor.Publishing;
 /// </summary>
 public sealed class AlertPublisher : IAsyncDisposable
 {
-    private const int InFlight = 64;
     private readonly BrokerConfig _broker;
     private readonly AlertOutbox _outbox;
     private readonly MonitorMetrics _metrics;
@@ -70,8 +69,9 @@ public sealed class AlertPublisher : IAsyncDisposable
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         bool down = false;
-        var batch = new List<OutboxEntry>(InFlight);
-        var acked = new List<OutboxEntry>(InFlight);
+        int inFlight = _broker.InFlight;
+        var batch = new List<OutboxEntry>(inFlight);
+        var acked = new List<OutboxEntry>(inFlight);
         var retry = TimeSpan.FromSeconds(_broker.ReconnectS);
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -91,10 +91,10 @@ public sealed class AlertPublisher : IAsyncDisposable
                     _dirty.TryRemove(stream, out _);
                     await PublishAsync(StreamStatusTopic(stream), _statuses[stream], retain: true, cancellationToken).ConfigureAwait(false);
                 }
-                _outbox.PeekOldest(batch, InFlight);
+                _outbox.PeekOldest(batch, inFlight);
                 if (batch.Count > 0)
                 {
-                    // Up to InFlight publishes wait for their PUBACKs together; only the acknowledged ones leave the outbox.
+                    // Up to in_flight publishes wait for their PUBACKs together; only the acknowledged ones leave the outbox.
                     var sends = new Task[batch.Count];
                     for (int i = 0; i < batch.Count; i++) sends[i] = PublishAsync(AlertTopic(batch[i].Alert.Stream), AlertOutbox.Payload(batch[i].ToSend()), retain: false, cancellationToken);
                     try

@@ -37,6 +37,7 @@ public sealed class MonitoredStream : IDisposable
     private readonly Counter.Child _samples, _dropped, _gaps, _silences;
     private readonly Counter.Child[] _rejected;
     private readonly Action<long> _checkpointWritten;
+    private readonly AlertCoalescer _coalescer;
     private ILaserFrames? _frames;
     private long _position;
     private long _lastCheckpointTicks, _checkpointQueuedTicks;
@@ -48,8 +49,11 @@ public sealed class MonitoredStream : IDisposable
 
     /// <summary>Builds the stream and restores its checkpoint (one from another model is refused with a log line and the stream starts over).</summary>
     public MonitoredStream(StreamConfig config, string device, MaintenanceModels models, Func<long, ILaserFrames> open, AlertOutbox outbox,
-        CheckpointStore store, CheckpointWriter checkpoints, AlertPublisher publisher, MonitorMetrics metrics, ILogger log, TimeSpan checkpointInterval)
+        CheckpointStore store, CheckpointWriter checkpoints, AlertPublisher publisher, MonitorMetrics metrics, ILogger log, TimeSpan checkpointInterval,
+        AlertsConfig? alerts = null)
     {
+        alerts ??= new AlertsConfig();
+        _coalescer = new AlertCoalescer(alerts.RepeatEvery, alerts.ClearAfter);
         _config = config;
         _device = device;
         _open = open;
@@ -70,9 +74,10 @@ public sealed class MonitoredStream : IDisposable
         _checkpointWritten = ticks => Interlocked.Exchange(ref _lastCheckpointTicks, ticks);
         try
         {
-            if (store.Restore(config.Name, _pipeline) is { } p)
+            if (store.Restore(config.Name, _pipeline, out var alarm) is { } p)
             {
                 _position = p;
+                _coalescer.State = alarm;
                 _log.LogInformation("stream {Stream}: resumed from its checkpoint at reading {Position} ({Alerts} alerts so far)", config.Name, p, _pipeline.Alerts);
             }
         }
@@ -82,6 +87,7 @@ public sealed class MonitoredStream : IDisposable
             _log.LogWarning("stream {Stream}: checkpoint refused, starting over from the first reading: {Problem}", config.Name, e.Message);
             store.SetAside(config.Name);
             _pipeline.Reset();
+            _coalescer.State = AlarmState.Clear;
             _position = 0;
         }
         _lastCheckpointTicks = _checkpointQueuedTicks = _beatTicks = Stopwatch.GetTimestamp();
@@ -240,7 +246,7 @@ public sealed class MonitoredStream : IDisposable
             _lastTimeTicks = ticks;
             _hasLastTime = true;
             _samples.Inc();
-            if (step.IsAlert || step.IsEndOfLife) Raise(step, position);
+            if (_coalescer.Next(step, position, out long since) is { } kind) Raise(step, position, kind, since);
         }
         Interlocked.Exchange(ref _position, position + 1);
     }
@@ -262,19 +268,20 @@ public sealed class MonitoredStream : IDisposable
         _frames = null;
     }
 
-    private void Raise(in MaintenanceStep step, long position)
+    private void Raise(in MaintenanceStep step, long position, string kind, long since)
     {
         var alert = new Alert
         {
             Id = $"{_device}/{_config.Name}/{position.ToString(CultureInfo.InvariantCulture)}",
             Device = _device,
             Stream = _config.Name,
-            Kind = step.IsEndOfLife ? "end_of_life" : step.IsFirstDetection ? "anomaly" : "alert",
+            Kind = kind,
             Position = position,
             Time = step.Reading.Time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
             Score = step.Score,
             Threshold = step.Threshold,
             RulH = step.RulHours,
+            Since = since >= 0 ? since : null,
         };
         if (_outbox.Enqueue(alert)) _metrics.AlertsQueued.Inc();
         else _metrics.AlertsDuplicate.Inc();
@@ -284,7 +291,7 @@ public sealed class MonitoredStream : IDisposable
     private void QueueCheckpoint(long now)
     {
         _checkpointQueuedTicks = now;
-        _checkpoints.Submit(_config.Name, _pipeline.SaveStateBytes(), Interlocked.Read(ref _position), _outbox.LastSequence, _checkpointWritten);
+        _checkpoints.Submit(_config.Name, _pipeline.SaveStateBytes(), Interlocked.Read(ref _position), _coalescer.State, _outbox.LastSequence, _checkpointWritten);
     }
 
     /// <summary>Hands a last checkpoint to the writer (at shutdown, once no worker services the stream); none after a fault.</summary>
