@@ -138,8 +138,13 @@ public sealed unsafe class KernelThreads : IDisposable
             _pending = _workers.Length;
             foreach (var wake in _wake) wake.Set();
             RunChunks();
-            if (Volatile.Read(ref _pending) != 0) _done.Wait();
-            _done.Reset();
+            // The last worker sets _done just after its decrement, so that Set can land after this product has
+            // returned, and wake the next product's wait early: the count, checked after each reset, decides.
+            while (Volatile.Read(ref _pending) != 0)
+            {
+                _done.Wait();
+                _done.Reset();
+            }
             _matrix = null;
         }
         Volatile.Write(ref _busy, 0);

@@ -87,6 +87,30 @@ public class KernelThreadsTests
     }
 
     [Fact]
+    public void Thousands_of_products_back_to_back_each_wait_for_every_worker()
+    {
+        // A worker's completion signal can arrive after its product has returned; it must not end the next
+        // product's wait early (a CI run crashed on a worker that found the product gone). More threads than
+        // this machine's cores makes the preemption that exposes it likely.
+        const int rows = 520, cols = 256;   // just over the size the pool splits, so each product is short
+        var m = PackedMatrix.Pack(Random(rows * cols, 15), rows, cols, MatrixStorage.Float16);
+        Assert.True(m.StoredBytes >= KernelThreads.MinSplitBytes);
+        var x = Random(cols, 16);
+        var expected = new float[rows];
+        m.Multiply(x, expected);
+        using var threads = new KernelThreads(Math.Max(3, Environment.ProcessorCount + 1));
+        var y = new float[rows];
+        for (int i = 0; i < 2000; i++)
+        {
+            Array.Clear(y);
+            m.Multiply(x, y, threads);
+            if (i % 100 == 0) Assert.Equal(Bits(expected), Bits(y));
+        }
+        Assert.Equal(Bits(expected), Bits(y));
+        Assert.Equal(2000, threads.SplitProducts);
+    }
+
+    [Fact]
     public void Dispose_stops_every_worker_and_later_products_run_on_the_calling_thread()
     {
         // Float16 is kept in panels on every path (float32 without SIMD stays row-major, which never splits).
