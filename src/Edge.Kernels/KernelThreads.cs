@@ -45,7 +45,7 @@ public sealed unsafe class KernelThreads : IDisposable
     private PackedMatrix? _matrix;
     private float* _x, _y;
     private bool _accumulate;
-    private int _panels, _chunk, _next;
+    private int _panels, _chunk, _next, _count;
 
     /// <summary>A pool of <paramref name="threads"/> threads in all (1 … <see cref="MaxThreads"/>): this one and <paramref name="threads"/> − 1 workers.</summary>
     /// <param name="threads">Threads a product is split across, the calling one included; 1 starts no worker.</param>
@@ -122,7 +122,7 @@ public sealed unsafe class KernelThreads : IDisposable
     /// Splits the panels of <paramref name="matrix"/>'s product across the pool; false (nothing done) when the pool
     /// is busy with another product or disposed, and the caller runs it alone.
     /// </summary>
-    internal bool TrySplit(PackedMatrix matrix, ReadOnlySpan<float> x, Span<float> y, bool accumulate, int panels)
+    internal bool TrySplit(PackedMatrix matrix, ReadOnlySpan<float> x, Span<float> y, bool accumulate, int panels, int count = 1)
     {
         if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0) return false;
         SplitProducts++;
@@ -133,6 +133,7 @@ public sealed unsafe class KernelThreads : IDisposable
             _y = py;
             _accumulate = accumulate;
             _panels = panels;
+            _count = count;
             _chunk = Math.Max(1, panels / (ChunksPerThread * Count));
             _next = 0;
             _pending = _workers.Length;
@@ -154,12 +155,12 @@ public sealed unsafe class KernelThreads : IDisposable
     private void RunChunks()
     {
         var matrix = _matrix!;
-        var x = new ReadOnlySpan<float>(_x, matrix.Cols);
-        var y = new Span<float>(_y, matrix.Rows);
+        var x = new ReadOnlySpan<float>(_x, _count * matrix.Cols);
+        var y = new Span<float>(_y, _count * matrix.Rows);
         int chunk = _chunk, panels = _panels;
         int start;
         while ((start = Interlocked.Add(ref _next, chunk) - chunk) < panels)
-            matrix.Panels(start, Math.Min(panels, start + chunk), x, y, _accumulate);
+            matrix.Panels(start, Math.Min(panels, start + chunk), x, y, _accumulate, _count);
     }
 
     private void Work(int index)

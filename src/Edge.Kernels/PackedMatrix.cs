@@ -194,6 +194,44 @@ public sealed class PackedMatrix
         Core(x, y, bias, hasBias: true, accumulate: false, threads);
     }
 
+    /// <summary>The most vectors one pass over a panel serves; a larger batch takes several passes.</summary>
+    public const int MaxVectorsPerPass = 64;
+
+    /// <summary>
+    /// Computes <c>y_i = W x_i</c> for <paramref name="count"/> vectors at once: <paramref name="xs"/> holds them
+    /// one after another (<c>count · Cols</c> floats), <paramref name="ys"/> receives <c>count · Rows</c>. Each block
+    /// of the weights is read from memory once and used for every vector while it sits in L1, so a batch of
+    /// streams costs about one product's memory traffic. Row <c>i</c> has the same bits as <c>Multiply(x_i, y_i)</c>.
+    /// </summary>
+    public void MultiplyMany(ReadOnlySpan<float> xs, Span<float> ys, int count, KernelThreads? threads = null)
+    {
+        CheckMany(xs, ys, count);
+        Core(xs, ys, default, hasBias: false, accumulate: false, threads, count);
+    }
+
+    /// <summary>Computes <c>y_i += W x_i</c> for <paramref name="count"/> vectors at once (see <see cref="MultiplyMany"/>).</summary>
+    public void MultiplyAccumulateMany(ReadOnlySpan<float> xs, Span<float> ys, int count, KernelThreads? threads = null)
+    {
+        CheckMany(xs, ys, count);
+        Core(xs, ys, default, hasBias: false, accumulate: true, threads, count);
+    }
+
+    /// <summary>Computes <c>y_i = W x_i + b</c> for <paramref name="count"/> vectors at once (see <see cref="MultiplyMany"/>).</summary>
+    public void MultiplyAddBiasMany(ReadOnlySpan<float> xs, ReadOnlySpan<float> bias, Span<float> ys, int count, KernelThreads? threads = null)
+    {
+        CheckMany(xs, ys, count);
+        if (bias.Length != Rows) Throw.Length(nameof(bias), Rows, bias.Length);
+        Core(xs, ys, bias, hasBias: true, accumulate: false, threads, count);
+    }
+
+    private void CheckMany(ReadOnlySpan<float> xs, Span<float> ys, int count)
+    {
+        if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "a batch holds at least one vector.");
+        if (xs.Length != (long)count * Cols) Throw.Length(nameof(xs), (long)count * Cols, xs.Length);
+        if (ys.Length != (long)count * Rows) Throw.Length(nameof(ys), (long)count * Rows, ys.Length);
+        if (xs.Overlaps(ys)) Throw.Overlap(nameof(xs), nameof(ys));
+    }
+
     private void Check(ReadOnlySpan<float> x, Span<float> y)
     {
         if (x.Length != Cols) Throw.Length(nameof(x), Cols, x.Length);
@@ -201,32 +239,50 @@ public sealed class PackedMatrix
         if (x.Overlaps(y)) Throw.Overlap(nameof(x), nameof(y));
     }
 
-    private void Core(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, bool hasBias, bool accumulate, KernelThreads? threads)
+    private void Core(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, bool hasBias, bool accumulate, KernelThreads? threads, int count = 1)
     {
         if (_lanes == 0)
         {
-            if (hasBias) MatVec.MultiplyAddBias(_f32, x, bias, y);
-            else if (accumulate) MatVec.MultiplyAccumulate(_f32, x, y);
-            else MatVec.Multiply(_f32, x, y);
+            for (int i = 0; i < count; i++)
+            {
+                var xi = x.Slice(i * Cols, Cols);
+                var yi = y.Slice(i * Rows, Rows);
+                if (hasBias) MatVec.MultiplyAddBias(_f32, xi, bias, yi);
+                else if (accumulate) MatVec.MultiplyAccumulate(_f32, xi, yi);
+                else MatVec.Multiply(_f32, xi, yi);
+            }
             return;
         }
         int height = 4 * _lanes;
         int panels = (Rows + height - 1) / height;
         if (threads is null || threads.Count == 1 || panels < 2 || StoredBytes < KernelThreads.MinSplitBytes
-            || !threads.TrySplit(this, x, y, accumulate, panels))
+            || !threads.TrySplit(this, x, y, accumulate, panels, count))
         {
-            Panels(0, panels, x, y, accumulate);
+            Panels(0, panels, x, y, accumulate, count);
         }
         if (hasBias)
         {
-            System.Numerics.Tensors.TensorPrimitives.Add(y, bias, y);
+            for (int i = 0; i < count; i++)
+            {
+                var yi = y.Slice(i * Rows, Rows);
+                System.Numerics.Tensors.TensorPrimitives.Add(yi, bias, yi);
+            }
         }
     }
 
-    /// <summary>Panels <paramref name="first"/> to <paramref name="end"/> (exclusive) of the product into their rows of <paramref name="y"/>, and nothing else of it.</summary>
+    /// <summary>
+    /// Panels <paramref name="first"/> to <paramref name="end"/> (exclusive) of the product of <paramref name="count"/>
+    /// vectors into their rows of <paramref name="y"/>, and nothing else of it.
+    /// </summary>
+    internal void Panels(int first, int end, ReadOnlySpan<float> x, Span<float> y, bool accumulate, int count)
+    {
+        if (count == 1) Panels(first, end, x, y, accumulate);
+        else PanelsMany(first, end, x, y, accumulate, count);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    internal void Panels(int first, int end, ReadOnlySpan<float> x, Span<float> y, bool accumulate)
+    private void Panels(int first, int end, ReadOnlySpan<float> x, Span<float> y, bool accumulate)
     {
         int height = 4 * _lanes;
         int fullPanels = Rows / height;
@@ -336,6 +392,145 @@ public sealed class PackedMatrix
             t2 = TWidth.Add(t2, TWidth.Load(ref yr, 2 * n)); t3 = TWidth.Add(t3, TWidth.Load(ref yr, 3 * n));
         }
         TWidth.Store(t0, ref yr, 0); TWidth.Store(t1, ref yr, n); TWidth.Store(t2, ref yr, 2 * n); TWidth.Store(t3, ref yr, 3 * n);
+    }
+
+    // A batch, panel by panel: up to MaxVectorsPerPass vectors share each widened block of the panel while it is
+    // in L1. Each vector keeps its totals in a stack row and goes through exactly the operations Panel applies
+    // to one vector, in the same order, so every row has the bits of its own product.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
+    private void PanelsMany(int first, int end, ReadOnlySpan<float> x, Span<float> y, bool accumulate, int count)
+    {
+        int height = 4 * _lanes;
+        bool scaledAtEnd = Storage is MatrixStorage.Int8 or MatrixStorage.Q4;
+        Span<float> block = stackalloc float[Storage == MatrixStorage.Float32 ? 0 : Storage == MatrixStorage.Q4 ? 2 * BlockColumns * height : BlockColumns * height];
+        Span<float> totals = stackalloc float[MaxVectorsPerPass * height];
+        ref float br = ref MemoryMarshal.GetReference(block);
+        ref float tr = ref MemoryMarshal.GetReference(totals);
+        for (int panel = first; panel < end; panel++)
+        {
+            int row0 = panel * height, rows = Math.Min(height, Rows - row0);
+            for (int v0 = 0; v0 < count; v0 += MaxVectorsPerPass)
+            {
+                int n = Math.Min(MaxVectorsPerPass, count - v0);
+                var t = totals[..(n * height)];
+                t.Clear();
+                if (accumulate && !scaledAtEnd)
+                {
+                    for (int i = 0; i < n; i++) y.Slice((v0 + i) * Rows + row0, rows).CopyTo(t.Slice(i * height));
+                }
+                ref float xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), (nint)v0 * Cols);
+                switch (_lanes)
+                {
+                    case 16: PanelMany<Width512, Vector512<float>>(panel, ref xr, ref br, ref tr, n); break;
+                    case 8: PanelMany<Width256, Vector256<float>>(panel, ref xr, ref br, ref tr, n); break;
+                    default: PanelMany<Width128, Vector128<float>>(panel, ref xr, ref br, ref tr, n); break;
+                }
+                for (int i = 0; i < n; i++)
+                {
+                    var yi = y.Slice((v0 + i) * Rows + row0, rows);
+                    var ti = t.Slice(i * height, rows);
+                    if (accumulate && scaledAtEnd) System.Numerics.Tensors.TensorPrimitives.Add(ti, yi, yi);
+                    else ti.CopyTo(yi);
+                }
+            }
+        }
+    }
+
+    // One panel for n vectors (x_i at x + i · Cols, totals_i at t + i · height, already holding y_i when a
+    // float32 or float16 product accumulates, zeros otherwise).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void PanelMany<TWidth, TVector>(int panel, ref float x, ref float block, ref float t, int n)
+        where TWidth : IVectorWidth<TVector>
+        where TVector : struct
+    {
+        int height = 4 * TWidth.Count;
+        long panelStart = (long)panel * height * Cols;
+        switch (Storage)
+        {
+            case MatrixStorage.Float32:
+            {
+                ref float p = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_f32), (nint)panelStart);
+                for (int start = 0; start < Cols; start += BlockColumns)
+                    BlockMany<TWidth, TVector>(ref Unsafe.Add(ref p, (nint)start * height), ref x, start, Math.Min(BlockColumns, Cols - start), ref t, n);
+                break;
+            }
+            case MatrixStorage.Float16:
+            {
+                ref Half p = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_f16), (nint)panelStart);
+                for (int start = 0; start < Cols; start += BlockColumns)
+                {
+                    int count = Math.Min(BlockColumns, Cols - start);
+                    PanelDecoder.Half(ref Unsafe.As<Half, ushort>(ref Unsafe.Add(ref p, (nint)start * height)), ref block, count * height);
+                    BlockMany<TWidth, TVector>(ref block, ref x, start, count, ref t, n);
+                }
+                break;
+            }
+            case MatrixStorage.Int8:
+            {
+                ref sbyte p = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_i8), (nint)panelStart);
+                for (int start = 0; start < Cols; start += BlockColumns)
+                {
+                    int count = Math.Min(BlockColumns, Cols - start);
+                    PanelDecoder.Int8(ref Unsafe.Add(ref p, (nint)start * height), ref block, count * height);
+                    BlockMany<TWidth, TVector>(ref block, ref x, start, count, ref t, n);
+                }
+                ref float s = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_scales), panel * height);
+                nuint w = (nuint)TWidth.Count;
+                for (int i = 0; i < n; i++)
+                {
+                    ref float ti = ref Unsafe.Add(ref t, i * height);
+                    for (nuint k = 0; k < 4; k++)
+                        TWidth.Store(TWidth.Multiply(TWidth.Load(ref ti, k * w), TWidth.Load(ref s, k * w)), ref ti, k * w);
+                }
+                break;
+            }
+            default:
+            {
+                const int g32 = WeightQuantizer.Q4Group;
+                int half = g32 / 2 * height;
+                nuint w = (nuint)TWidth.Count;
+                ref byte p = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_q4), (nint)panel * _groups * half);
+                ref float s = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_scales), panel * _groups * height);
+                for (int g = 0; g < _groups; g++)
+                {
+                    int start = g * g32, count = Math.Min(g32, Cols - start);
+                    PanelDecoder.Q4(ref Unsafe.Add(ref p, (nint)g * half), ref block, half);
+                    ref float sg = ref Unsafe.Add(ref s, g * height);
+                    for (int i = 0; i < n; i++)
+                    {
+                        ref float xi = ref Unsafe.Add(ref x, (nint)i * Cols + start);
+                        TVector g0 = default, g1 = default, g2 = default, g3 = default;
+                        Block<TWidth, TVector>(ref block, ref xi, Math.Min(BlockColumns, count), ref g0, ref g1, ref g2, ref g3);
+                        if (count > BlockColumns)
+                            Block<TWidth, TVector>(ref Unsafe.Add(ref block, BlockColumns * height), ref Unsafe.Add(ref xi, BlockColumns), count - BlockColumns, ref g0, ref g1, ref g2, ref g3);
+                        ref float ti = ref Unsafe.Add(ref t, i * height);
+                        TWidth.Store(TWidth.FusedMultiplyAdd(g0, TWidth.Load(ref sg, 0), TWidth.Load(ref ti, 0)), ref ti, 0);
+                        TWidth.Store(TWidth.FusedMultiplyAdd(g1, TWidth.Load(ref sg, w), TWidth.Load(ref ti, w)), ref ti, w);
+                        TWidth.Store(TWidth.FusedMultiplyAdd(g2, TWidth.Load(ref sg, 2 * w), TWidth.Load(ref ti, 2 * w)), ref ti, 2 * w);
+                        TWidth.Store(TWidth.FusedMultiplyAdd(g3, TWidth.Load(ref sg, 3 * w), TWidth.Load(ref ti, 3 * w)), ref ti, 3 * w);
+                    }
+                }
+                break;
+            }
+        }
+    }
+
+    // One block of columns (from column `start`) for n vectors, each vector's totals loaded from and stored to its row.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void BlockMany<TWidth, TVector>(ref float p, ref float x, int start, int count, ref float t, int n)
+        where TWidth : IVectorWidth<TVector>
+        where TVector : struct
+    {
+        nuint w = (nuint)TWidth.Count;
+        int height = 4 * TWidth.Count;
+        for (int i = 0; i < n; i++)
+        {
+            ref float ti = ref Unsafe.Add(ref t, i * height);
+            TVector t0 = TWidth.Load(ref ti, 0), t1 = TWidth.Load(ref ti, w), t2 = TWidth.Load(ref ti, 2 * w), t3 = TWidth.Load(ref ti, 3 * w);
+            Block<TWidth, TVector>(ref p, ref Unsafe.Add(ref x, (nint)i * Cols + start), count, ref t0, ref t1, ref t2, ref t3);
+            TWidth.Store(t0, ref ti, 0); TWidth.Store(t1, ref ti, w); TWidth.Store(t2, ref ti, 2 * w); TWidth.Store(t3, ref ti, 3 * w);
+        }
     }
 
     // Up to 16 columns of a panel (column c at p + c · 4 · Count), summed in two interleaved chains (even,

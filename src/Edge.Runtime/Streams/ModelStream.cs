@@ -137,17 +137,33 @@ public sealed class ModelStream : IDisposable
     /// <summary>Releases the stream's buffers (device memory on GPU backends).</summary>
     public void Dispose() => _session.Dispose();
 
+    /// <summary>The backend's part of this stream, for <see cref="StreamBatch"/>.</summary>
+    internal IStepSession Session => _session;
+
     // A stream belongs to one thread at a time. The flag costs one interlocked exchange per step (a few ns) and
     // turns a silent corruption of the state into an error for the second thread.
     private void Enter()
     {
-        if (Interlocked.Exchange(ref _inUse, 1) != 0)
+        if (!TryEnter())
             Fail.With(EdgeErrorCode.ConcurrentUse,
                 "ModelStream.Step was called from two threads at once; give each thread its own stream (EdgeModel.CreateStream; the model is shared safely).");
     }
 
+    /// <summary>Takes the stream for one step; false when another thread is stepping it.</summary>
+    internal bool TryEnter() => Interlocked.Exchange(ref _inUse, 1) == 0;
+
+    /// <summary>Ends a step taken with <see cref="TryEnter"/>; <paramref name="stepped"/> counts it.</summary>
+    internal void Exit(bool stepped)
+    {
+        if (stepped) StepCount++;
+        Volatile.Write(ref _inUse, 0);
+    }
+
+    /// <summary>Counts an input turned away for holding NaN or an infinity.</summary>
+    internal void CountRejected() => RejectedInputs++;
+
     // v - v is 0 for every finite v and NaN for NaN and both infinities, so one sum of differences checks a whole vector.
-    private static bool AllFinite(ReadOnlySpan<float> x)
+    internal static bool AllFinite(ReadOnlySpan<float> x)
     {
         int i = 0;
         if (System.Numerics.Vector.IsHardwareAccelerated && x.Length >= System.Numerics.Vector<float>.Count)
@@ -165,7 +181,7 @@ public sealed class ModelStream : IDisposable
         return true;
     }
 
-    private static int IndexOfNonFinite(ReadOnlySpan<float> x)
+    internal static int IndexOfNonFinite(ReadOnlySpan<float> x)
     {
         for (int i = 0; i < x.Length; i++)
         {

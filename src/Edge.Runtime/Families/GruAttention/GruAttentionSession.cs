@@ -105,13 +105,21 @@ internal sealed class GruAttentionSession : IStepSession
         TensorPrimitives.Tanh(_score, _score);
         float e = TensorPrimitives.Dot(_model.AttnContext, _score);
 
-        Span<float> ctx = _headIn.AsSpan(0, hd);
-        if (c.AttentionWindow == 0) AttendAll(state, top, e, ctx);
-        else AttendWindow(state, top, e, ctx);
+        Attend(top, e, _headIn.AsSpan(0, hd));
         top.CopyTo(_headIn.AsSpan(hd));
 
         _model.HeadWeight.MultiplyAddBias(_headIn, _model.HeadBias, _y);
         TensorPrimitives.MultiplyAdd(_y, c.OutputStd, c.OutputMean, output);
+    }
+
+    /// <summary>The flat state (layout order): the GRU's h for each layer first.</summary>
+    internal Span<float> State => _state;
+
+    /// <summary>Adds the top layer's new <paramref name="h"/> with score <paramref name="e"/> to the attention state and writes the context.</summary>
+    internal void Attend(ReadOnlySpan<float> h, float e, Span<float> ctx)
+    {
+        if (_model.Config.AttentionWindow == 0) AttendAll(_state, h, e, ctx);
+        else AttendWindow(_state, h, e, ctx);
     }
 
     // Running softmax over all history: m' = max(m, e), c' = c·exp(m − m') + exp(e − m'), a' likewise, ctx = a'/c'.
