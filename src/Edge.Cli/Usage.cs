@@ -25,9 +25,11 @@ internal static class Usage
             [T, n_quant·(n_codebook+3)]; --text "…" (required) conditions them, --voice F starts from a
             voice, --voice-out F saves the memory after the run as a voice (run it over a reference clip's codes).
         edge bench PKG [--steps N] [--warmup N] [--backend cpu|onnx] [--ep …] [--profile F]
-                 [--compare] [--json]
+                 [--compare | --batch B] [--json]
             µs per step (p50, p99), steps/s, bytes allocated per step, RSS growth, state bytes.
             --compare runs the cpu and onnx backends one after the other and prints onnx/cpu.
+            --batch B steps B streams together (one StreamBatch) against one stream alone: µs per batch
+            step and per stream, and the ratio to batch 1.
         edge bench PKG --vs-transformer [--lengths 1000,10000,100000] [--window N] [--warmup S] [--plot OUT.png] [--json]
             An aaren model against a causal Transformer of the same sizes with a growing KV cache:
             µs per step (median and mean over the N=1000 steps before each length) and state/cache

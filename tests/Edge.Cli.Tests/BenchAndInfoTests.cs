@@ -27,6 +27,31 @@ public class BenchAndInfoTests
     }
 
     [Fact]
+    public void Bench_batch_json_reports_the_batch_step_its_share_per_stream_and_batch_1_beside_it()
+    {
+        var r = CliRunner.Run("bench", RepoPaths.Models("gru-attention-ecg"), "--batch", "16", "--steps", "2000", "--warmup", "200", "--json");
+        Assert.Equal(0, r.ExitCode);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        var j = doc.RootElement;
+        Assert.Equal(16, j.GetProperty("batch").GetInt32());
+        Assert.True(j.GetProperty("batched").GetBoolean());
+        Assert.Equal(2000, j.GetProperty("steps").GetInt64());
+        Assert.Equal(0, j.GetProperty("alloc_bytes_per_step").GetDouble());
+        double step = j.GetProperty("us_per_step_p50").GetDouble(), perStream = j.GetProperty("us_per_stream_step_p50").GetDouble();
+        Assert.True(step > 0);
+        Assert.Equal(step / 16, perStream, 0.01 * perStream + 1e-3);
+        double cost = j.GetProperty("per_stream_cost_vs_batch1").GetDouble();
+        Assert.Equal(perStream / j.GetProperty("batch1_us_per_step_p50").GetDouble(), cost, 0.02 * cost);
+        Assert.True(j.GetProperty("stream_steps_per_second").GetDouble() > 0);
+        Assert.True(j.GetProperty("batch_speedup").GetDouble() > 0);
+        Assert.Equal(392, j.GetProperty("state_bytes").GetInt64());
+
+        var bad = CliRunner.Run("bench", RepoPaths.Models("gru-attention-ecg"), "--batch", "0");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--batch", bad.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Soak_runs_six_adversarial_phases_on_one_stream_finite_with_the_gru_state_inside_minus_one_to_one()
     {
         var spec = GruAttentionSpec.Random(53, 3, 16, 1, 8, 2, 0, true);

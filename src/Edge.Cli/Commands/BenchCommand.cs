@@ -16,7 +16,7 @@ internal static class BenchCommand
 {
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var a = ParsedArguments.Parse("bench", args, ["--steps", "--warmup", "--lengths", "--window", "--plot", .. BackendChoice.Options],
+        var a = ParsedArguments.Parse("bench", args, ["--steps", "--warmup", "--lengths", "--window", "--plot", "--batch", .. BackendChoice.Options],
             ["--json", "--compare", "--gla-release", "--vs-transformer", "--soak"]);
         if (a.Flag("--gla-release")) return GlaRelease(a, stdout, stderr);
         string pkg = a.Positional(0, "PKG (a model package folder or zip)");
@@ -27,9 +27,10 @@ internal static class BenchCommand
         {
             if (a.Value(only) is not null) throw new UsageException($"bench: {only} goes with --vs-transformer.");
         }
+        bool json = a.Flag("--json");
+        if (a.Value("--batch") is not null) return Batch(a, pkg, json, stdout, stderr);
         long steps = a.Long("--steps", 100_000, 1, 1_000_000_000);
         int warmup = (int)a.Long("--warmup", 2000, 0, 10_000_000);
-        bool json = a.Flag("--json");
         if (a.Flag("--compare")) return Compare(a, pkg, steps, warmup, json, stdout, stderr);
 
         var backend = BackendChoice.From(a, stderr);
@@ -91,6 +92,37 @@ internal static class BenchCommand
         stdout.WriteLine(string.Create(c, $"roofline     {r.RooflineTokensPerSecond:F2} tokens/s = bandwidth on {threads} ({r.RooflineBandwidthGigabytesPerSecond:F2} GB/s) / weight bytes; measured {r.RooflinePercent:F0}% of it"));
         stdout.WriteLine(string.Create(c, $"  +state     {r.RooflineWithStateTokensPerSecond:F2} tokens/s counting the state read and written; measured {r.RooflineWithStatePercent:F0}% of it"));
         stdout.WriteLine(string.Create(c, $"load avg     {r.LoadAverage:F2} (other work on the machine lowers every figure above)"));
+        return 0;
+    }
+
+    // B streams as one StreamBatch against one stream alone, in alternating blocks of one run.
+    private static int Batch(ParsedArguments a, string pkg, bool json, TextWriter stdout, TextWriter stderr)
+    {
+        if (a.Flag("--compare")) throw new UsageException("bench: --batch times one backend; drop --compare (run it once with --backend cpu and once with --backend onnx).");
+        int batch = (int)a.Long("--batch", 1, 1, StreamBatch.MaxCapacity);
+        long steps = a.Long("--steps", Math.Max(1000, 100_000 / batch), 10, 1_000_000_000);
+        int warmup = (int)a.Long("--warmup", 2000, 0, 10_000_000);
+        var backend = BackendChoice.From(a, stderr);
+        using var model = EdgeModel.Load(pkg, BackendChoice.LoadOptions(backend, a));
+        WarnIfDebug(stderr);
+        var r = BatchBenchmark.Run(model, batch, steps, warmup, new ProgressBar(stderr, "bench", !json).Report);
+        if (json)
+        {
+            stdout.WriteLine(JsonOutput.Serialize(r));
+            return 0;
+        }
+        var c = CultureInfo.InvariantCulture;
+        stdout.WriteLine($"model      {pkg} ({model.Family}, {r.Backend}{(model.Precision is { } p ? $", {p.Name()} weights" : "")}, {r.Threads} thread{(r.Threads == 1 ? "" : "s")})");
+        stdout.WriteLine($"machine    {r.Machine}");
+        stdout.WriteLine(string.Create(c, $"batch      {r.Batch} streams, {(r.Batched ? "stepped together (each weight read once a step)" : "stepped one after another (this family or backend has no batched step)")}"));
+        stdout.WriteLine(string.Create(c, $"steps      {r.Steps:N0} batch steps, and as many of one stream alone, in {10} alternating blocks"));
+        stdout.WriteLine(string.Create(c, $"µs/step    p50 {r.UsPerStepP50:F2}   p99 {r.UsPerStepP99:F2}   (one batch step)"));
+        stdout.WriteLine(string.Create(c, $"per stream {r.UsPerStreamStepP50:F3} µs/step p50, {r.StreamStepsPerSecond:N0} stream steps/s"));
+        stdout.WriteLine(string.Create(c, $"batch 1    {r.Batch1UsPerStepP50:F3} µs/step p50, {r.Batch1StepsPerSecond:N0} steps/s"));
+        stdout.WriteLine(string.Create(c, $"ratio      a stream costs {r.PerStreamCostVsBatch1:F3} of batch 1 (1/{1 / r.PerStreamCostVsBatch1:F1}); {r.BatchSpeedup:F2}× the steps/s"));
+        stdout.WriteLine(string.Create(c, $"alloc/step {r.AllocBytesPerStep:F3} bytes"));
+        stdout.WriteLine(string.Create(c, $"RSS growth {r.RssGrowthBytes:N0} bytes"));
+        stdout.WriteLine(string.Create(c, $"state      {r.StateBytes:N0} bytes per stream"));
         return 0;
     }
 

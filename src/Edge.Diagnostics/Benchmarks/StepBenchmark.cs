@@ -21,9 +21,7 @@ public static class StepBenchmark
     {
         Fail.If(steps < 1, EdgeErrorCode.InvalidArgument, "the number of steps must be at least 1.");
         using var stream = model.CreateStream();
-        // Text-conditioned models (gla-tts) get a fixed sample text of 64 tokens: BOS, ids 3.., EOS.
-        if (stream.GetFeature<ITextConditioning>() is { } text)
-            text.SetTextIds([1, .. Enumerable.Range(0, 62).Select(i => 3 + i % Math.Max(1, text.TextVocabulary - 3)), 2]);
+        Prepare(stream);
         var inputs = MakeInputs(model);
         int rows = inputs.Length / Math.Max(1, model.InputSize);
         var output = new float[model.OutputSize];
@@ -83,7 +81,15 @@ public static class StepBenchmark
     private static void Step(ModelStream stream, float[] inputs, int row, float[] output)
         => stream.Step(inputs.AsSpan(row * stream.Model.InputSize, stream.Model.InputSize), output);
 
-    private static float[] MakeInputs(EdgeModel model)
+    /// <summary>Readies a stream to step: text-conditioned models (gla-tts) get a fixed sample text of 64 tokens (BOS, ids 3.., EOS).</summary>
+    internal static void Prepare(ModelStream stream)
+    {
+        if (stream.GetFeature<ITextConditioning>() is { } text)
+            text.SetTextIds([1, .. Enumerable.Range(0, 62).Select(i => 3 + i % Math.Max(1, text.TextVocabulary - 3)), 2]);
+    }
+
+    /// <summary>256 rows of pseudo-random inputs (token ids for a model that takes them), cycled through by a run.</summary>
+    internal static float[] MakeInputs(EdgeModel model)
     {
         const int rows = 256;
         var rng = new Random(1234);
