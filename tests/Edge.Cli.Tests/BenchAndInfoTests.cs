@@ -16,7 +16,7 @@ public class BenchAndInfoTests
         foreach (var key in new[] { "us_per_step_p50", "us_per_step_p99", "steps_per_second", "alloc_bytes_per_step", "rss_growth_bytes", "state_bytes", "backend", "machine" })
             Assert.True(j.TryGetProperty(key, out _), $"missing {key}");
         Assert.Equal(0, j.GetProperty("alloc_bytes_per_step").GetDouble());
-        Assert.Equal((16 + 1 + 1 + 16) * 4, j.GetProperty("state_bytes").GetInt64());
+        Assert.Equal(16 * 4 + (1 + 1 + 16) * 8, j.GetProperty("state_bytes").GetInt64());   // h f32, m c a f64
         Assert.Equal("cpu", j.GetProperty("backend").GetString());
         Assert.True(j.GetProperty("us_per_step_p50").GetDouble() > 0);
         Assert.True(j.GetProperty("us_per_step_p99").GetDouble() >= j.GetProperty("us_per_step_p50").GetDouble());
@@ -44,7 +44,7 @@ public class BenchAndInfoTests
         Assert.Equal(perStream / j.GetProperty("batch1_us_per_step_p50").GetDouble(), cost, 0.02 * cost);
         Assert.True(j.GetProperty("stream_steps_per_second").GetDouble() > 0);
         Assert.True(j.GetProperty("batch_speedup").GetDouble() > 0);
-        Assert.Equal(392, j.GetProperty("state_bytes").GetInt64());
+        Assert.Equal(592, j.GetProperty("state_bytes").GetInt64());
 
         var bad = CliRunner.Run("bench", RepoPaths.Models("gru-attention-ecg"), "--batch", "0");
         Assert.Equal(2, bad.ExitCode);

@@ -115,9 +115,10 @@ public class GruAttentionTests
         using var pkg = spec.Write();
         using var model = EdgeModel.Load(pkg.Folder);
         Assert.Equal(["h", "m", "c", "a"], model.State.Entries.Select(e => e.Name));
-        Assert.Equal(2 * 5 + 1 + 1 + 5, model.State.Bytes / 4);
+        Assert.Equal([StateDType.F32, StateDType.F64, StateDType.F64, StateDType.F64], model.State.Entries.Select(e => e.DType));
+        Assert.Equal(2 * 5 * 4 + (1 + 1 + 5) * 8, model.State.Bytes);
         using var s = model.CreateStream();
-        Assert.Equal(float.NegativeInfinity, s.Snapshot().ToFloat32()[10]);
+        Assert.Equal(double.NegativeInfinity, s.Snapshot().Doubles("m")[0]);
 
         var windowed = GruAttentionSpec.Random(3, 2, 5, 2, 3, 1, 7, true);
         using var pkg2 = windowed.Write();

@@ -22,12 +22,16 @@ public sealed class GruAttentionModel : IStepModel, IPrecisionReport, IBatchStep
         InitialState = InitialStateFor(config, State);
     }
 
-    /// <summary>The state layout of a config: the GRU's h, then the attention's running sums (window 0) or its ring of the last W steps.</summary>
+    /// <summary>
+    /// The state layout of a config: the GRU's h (f32), then the attention's running sums (window 0; f64, so that
+    /// months of steps do not stall them: a float32 sum of weights stops growing at 2^24 steps) or its ring of the
+    /// last W steps (f32).
+    /// </summary>
     public static StateLayout LayoutFor(GruAttentionConfig config)
     {
         int l = config.Layers, h = config.Hidden, w = config.AttentionWindow;
         return w == 0
-            ? new StateLayout([("h", [l, h]), ("m", [1]), ("c", [1]), ("a", [h])])
+            ? new StateLayout([("h", [l, h], StateDType.F32), ("m", [1], StateDType.F64), ("c", [1], StateDType.F64), ("a", [h], StateDType.F64)])
             : new StateLayout([("h", [l, h]), ("ring", [w, h + 1]), ("ring_fill", [1]), ("ring_next", [1])]);
     }
 
@@ -35,7 +39,7 @@ public sealed class GruAttentionModel : IStepModel, IPrecisionReport, IBatchStep
     public static byte[] InitialStateFor(GruAttentionConfig config, StateLayout layout)
     {
         var state = new byte[layout.Bytes];
-        if (config.AttentionWindow == 0) StateLayout.Floats(state.AsSpan(), layout["m"])[0] = float.NegativeInfinity;
+        if (config.AttentionWindow == 0) StateLayout.Doubles(state.AsSpan(), layout["m"])[0] = double.NegativeInfinity;
         return state;
     }
 

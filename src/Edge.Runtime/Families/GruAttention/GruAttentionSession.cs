@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using Edge.Backends;
+using Edge.Kernels;
 
 namespace Edge.Families.GruAttention;
 
@@ -8,7 +9,8 @@ namespace Edge.Families.GruAttention;
 internal sealed class GruAttentionSession : IStepSession
 {
     private readonly GruAttentionModel _model;
-    private readonly float[] _state;
+    private readonly float[] _state;    // the f32 entries: h, then (windowed) the ring, ring_fill, ring_next
+    private readonly double[] _sums;    // window 0: m, c, a (f64 entries, in layout order after h); else empty
     private readonly float[] _xh;       // [x_l ; h_l] for the fused reset/update product
     private readonly float[] _rz;       // reset then update gates
     private readonly float[] _n;        // candidate
@@ -17,7 +19,8 @@ internal sealed class GruAttentionSession : IStepSession
     private readonly float[] _score;    // tanh(W_a h + b_a)
     private readonly float[] _headIn;   // [ctx ; h]
     private readonly float[] _y;
-    private readonly int _mAt, _cAt, _aAt, _ringAt, _fillAt, _nextAt;   // offsets into the flat state
+    private readonly int _ringAt, _fillAt, _nextAt;   // offsets into _state (windowed)
+    private readonly int _floatBytes;                 // bytes of the f32 entries, at the start of the layout
 
     public GruAttentionSession(GruAttentionModel model)
     {
@@ -26,13 +29,16 @@ internal sealed class GruAttentionSession : IStepSession
         var layout = model.State;
         if (c.AttentionWindow == 0)
         {
-            (_mAt, _cAt, _aAt) = (layout["m"].Offset, layout["c"].Offset, layout["a"].Offset);
+            _floatBytes = layout["m"].ByteOffset;
+            _sums = new double[2 + c.Hidden];
         }
         else
         {
             (_ringAt, _fillAt, _nextAt) = (layout["ring"].Offset, layout["ring_fill"].Offset, layout["ring_next"].Offset);
+            _floatBytes = layout.Bytes;
+            _sums = [];
         }
-        _state = new float[model.State.Bytes / sizeof(float)];
+        _state = new float[_floatBytes / sizeof(float)];
         _xh = new float[Math.Max(c.InputDim, c.Hidden) + c.Hidden];
         _rz = new float[2 * c.Hidden];
         _n = new float[c.Hidden];
@@ -43,21 +49,41 @@ internal sealed class GruAttentionSession : IStepSession
         _y = new float[c.OutputDim];
     }
 
-    public void Reset() => _model.InitialState.CopyTo(MemoryMarshal.AsBytes(_state.AsSpan()));
+    public void Reset() => WriteRaw(_model.InitialState);
 
-    public void ReadState(Span<byte> destination) => MemoryMarshal.AsBytes(_state.AsSpan()).CopyTo(destination);
+    public void ReadState(Span<byte> destination)
+    {
+        MemoryMarshal.AsBytes(_state.AsSpan()).CopyTo(destination);
+        MemoryMarshal.AsBytes(_sums.AsSpan()).CopyTo(destination[_floatBytes..]);
+    }
 
     public void WriteState(ReadOnlySpan<byte> bytes)
     {
-        var source = MemoryMarshal.Cast<byte, float>(bytes);
         int window = _model.Config.AttentionWindow;
         if (window > 0)
         {
+            var source = MemoryMarshal.Cast<byte, float>(bytes);
             float fill = source[_fillAt], next = source[_nextAt];
             if (!(fill >= 0 && fill <= window && next >= 0 && next < window && fill == MathF.Floor(fill) && next == MathF.Floor(next)))
                 throw new EdgeException(EdgeErrorCode.InvalidState, $"ring_fill {fill} / ring_next {next} do not fit a window of {window}; the state is corrupt.");
         }
-        source.CopyTo(_state);
+        else
+        {
+            var sums = MemoryMarshal.Cast<byte, double>(bytes[_floatBytes..]);
+            double m = sums[0], c = sums[1];
+            bool empty = c == 0 && double.IsNegativeInfinity(m);
+            bool used = c >= 1 && double.IsFinite(c) && double.IsFinite(m);
+            if (!empty && !used)
+                throw new EdgeException(EdgeErrorCode.InvalidState,
+                    $"gru-attention state: m = {m}, c = {c}; c must be 0 with m = −∞ (no step yet) or at least 1 with m finite. The state is corrupt.");
+        }
+        WriteRaw(bytes);
+    }
+
+    private void WriteRaw(ReadOnlySpan<byte> bytes)
+    {
+        bytes[.._floatBytes].CopyTo(MemoryMarshal.AsBytes(_state.AsSpan()));
+        bytes[_floatBytes..].CopyTo(MemoryMarshal.AsBytes(_sums.AsSpan()));
     }
 
     public void Step(ReadOnlySpan<float> input, Span<float> output)
@@ -112,30 +138,23 @@ internal sealed class GruAttentionSession : IStepSession
         TensorPrimitives.MultiplyAdd(_y, c.OutputStd, c.OutputMean, output);
     }
 
-    /// <summary>The flat state (layout order): the GRU's h for each layer first.</summary>
+    /// <summary>The f32 part of the state: the GRU's h for each layer first (then the ring, when windowed).</summary>
     internal Span<float> State => _state;
 
     /// <summary>Adds the top layer's new <paramref name="h"/> with score <paramref name="e"/> to the attention state and writes the context.</summary>
     internal void Attend(ReadOnlySpan<float> h, float e, Span<float> ctx)
     {
-        if (_model.Config.AttentionWindow == 0) AttendAll(_state, h, e, ctx);
+        if (_model.Config.AttentionWindow == 0) AttendAll(h, e, ctx);
         else AttendWindow(_state, h, e, ctx);
     }
 
-    // Running softmax over all history: m' = max(m, e), c' = c·exp(m − m') + exp(e − m'), a' likewise, ctx = a'/c'.
-    private void AttendAll(Span<float> state, ReadOnlySpan<float> h, float e, Span<float> ctx)
+    // Running softmax over all history in double (RunningSoftmax): m' = max(m, e), c' = c·exp(m − m') + exp(e − m'),
+    // a' likewise, ctx = a'/c'.
+    private void AttendAll(ReadOnlySpan<float> h, float e, Span<float> ctx)
     {
-        ref float m = ref state[_mAt];
-        ref float c = ref state[_cAt];
-        Span<float> a = state.Slice(_aAt, h.Length);
-        float mNew = MathF.Max(m, e);
-        float keep = MathF.Exp(m - mNew);   // 0 on the first step, where m = −∞
-        float wNew = MathF.Exp(e - mNew);
-        m = mNew;
-        c = c * keep + wNew;
-        TensorPrimitives.Multiply(a, keep, a);
-        TensorPrimitives.MultiplyAdd(h, wNew, a, a);
-        TensorPrimitives.Divide(a, c, ctx);
+        var a = _sums.AsSpan(2);
+        RunningSoftmax.Add(ref _sums[0], ref _sums[1], a, e, h);
+        RunningSoftmax.Average(_sums[1], a, ctx);
     }
 
     // Softmax over the ring of the last W (h, e) pairs, the current one included.
