@@ -127,6 +127,29 @@ public class GruAttentionTests
         Assert.Equal(2 * 5 + 7 * 6 + 2, model2.State.Bytes / 4);
     }
 
+    [Fact]
+    public void Soak_finding_global_attention_sums_keep_growing_past_2_to_the_24_steps()
+    {
+        // In float32, c stopped at 2^23 after ~14 million steps and the attention took in nothing new. Stand in for
+        // those steps by scaling c and a (the same average, 2^23 times the weight), then step on.
+        using var model = EdgeModel.Load(RepoPaths.Models("gru-attention-ecg"));
+        using var stream = model.CreateStream();
+        var y = new float[1];
+        for (int t = 0; t < 200; t++) stream.Step([0.5f], y);
+        var snapshot = stream.Snapshot();
+        var c = snapshot.Doubles("c");
+        var a = snapshot.Doubles("a");
+        double scale = (1 << 24) / c[0];   // past 2^23: in float32 a weight up to 1 rounds away from here
+        c[0] *= scale;
+        for (int i = 0; i < a.Length; i++) a[i] *= scale;
+        stream.Restore(snapshot);
+        double before = stream.Snapshot().Doubles("c")[0];
+        for (int t = 0; t < 1000; t++) stream.Step([0.5f], y);
+        double grown = stream.Snapshot().Doubles("c")[0] - before;
+        // A constant input gives the same score every step once h has settled: each step adds a weight near 1.
+        Assert.InRange(grown, 900, 1000.5);
+    }
+
     internal static float[] RunAll(string folder, int f, int steps, int seed = 5)
     {
         using var model = EdgeModel.Load(folder);
