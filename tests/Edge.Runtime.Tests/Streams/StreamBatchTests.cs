@@ -22,6 +22,31 @@ public class StreamBatchTests
     }
 
     [Theory]
+    [InlineData(1, null)]
+    [InlineData(2, null)]
+    [InlineData(3, "int8")]
+    [InlineData(4, "q4")]
+    [InlineData(5, "fp16")]
+    public void Aaren_streams_stepped_together_match_each_stream_alone_bit_for_bit(int seed, string? precision)
+    {
+        var spec = AarenSpec.Random(seed + 300, layers: 2);
+        using var tmp = new TempFolder();
+        string folder = spec.WritePackage(tmp.File("pkg"));
+        using var model = EdgeModel.Load(folder, new EdgeModelOptions { Precision = precision is null ? null : Precision(precision) });
+        int shared = BatchParity.AssertSameAsAlone(model, streams: 5, steps: 100, Inputs(spec.InputDim));
+        Assert.True(shared > 80);
+    }
+
+    [Fact]
+    public void The_committed_aaren_forecaster_batches_bit_for_bit_and_allocates_nothing()
+    {
+        using var model = EdgeModel.Load(RepoPaths.Models("aaren-co2"));
+        Assert.True(new StreamBatch(model, 1).IsBatched);
+        BatchParity.AssertSameAsAlone(model, streams: 9, steps: 80, Inputs(model.InputSize, 1f));
+        BatchParity.AssertNoAllocation(model, 9);
+    }
+
+    [Theory]
     [InlineData("fp16")]
     [InlineData("int8")]
     [InlineData("q4")]

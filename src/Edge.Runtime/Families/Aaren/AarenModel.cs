@@ -6,7 +6,7 @@ using Edge.Streams;
 namespace Edge.Families.Aaren;
 
 /// <summary>The aaren family on the CPU backend: weights loaded once, the constant queries folded in, shared by all streams.</summary>
-public sealed class AarenModel : IStepModel, IPrecisionReport
+public sealed class AarenModel : IStepModel, IPrecisionReport, IBatchStepModel
 {
     private AarenModel(AarenConfig config, PackedMatrix inProj, float[] inBias, AarenLayerWeights[] layers,
         float[] normFWeight, float[] normFBias, PackedMatrix headWeight, float[] headBias, WeightPrecision precision)
@@ -163,6 +163,9 @@ public sealed class AarenModel : IStepModel, IPrecisionReport
 
     /// <inheritdoc />
     public IStepSession CreateSession() => new AarenSession(this);
+
+    /// <inheritdoc />
+    public IBatchStep CreateBatchStep(int capacity) => new AarenBatchStep(this, capacity);
 
     /// <inheritdoc />
     public void Dispose()

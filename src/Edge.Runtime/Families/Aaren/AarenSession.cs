@@ -82,7 +82,6 @@ internal sealed class AarenSession : IStepSession
     public void Step(ReadOnlySpan<float> input, Span<float> output)
     {
         var c = _model.Config;
-        int d = c.DModel, nh = c.Heads, dh = c.HeadDim;
         Span<float> z = _z, u = _u, vs = _vs, o = _o;
 
         AarenSublayers.Embed(_model, input, _x0, z);
@@ -91,17 +90,25 @@ internal sealed class AarenSession : IStepSession
             var w = _model.Layers[l];
             LayerNorm.Normalize(z, w.Norm1Weight, w.Norm1Bias, c.Eps, u);
             w.ValueScore.MultiplyAddBias(u, w.ValueScoreBias, vs);   // v, then one score per head
-            for (int j = 0; j < nh; j++)
-            {
-                int at = l * nh + j;
-                Span<double> a = _a.AsSpan(l * d + j * dh, dh);
-                RunningSoftmax.Add(ref _m[at], ref _c[at], a, vs[d + j], vs.Slice(j * dh, dh));
-                RunningSoftmax.Average(_c[at], a, o.Slice(j * dh, dh));
-            }
+            Attend(l, vs, o);
             AarenSublayers.AddAttention(w, o, z);
             AarenSublayers.AddFeedForward(_model, w, z, u, _h);
         }
         AarenSublayers.Readout(_model, z, u, _y, output);
+    }
+
+    /// <summary>Layer <paramref name="l"/>'s attention: head by head, adds (score, value) from <paramref name="vs"/> to the running sums and writes their averages to <paramref name="o"/>.</summary>
+    internal void Attend(int l, ReadOnlySpan<float> vs, Span<float> o)
+    {
+        var c = _model.Config;
+        int d = c.DModel, nh = c.Heads, dh = c.HeadDim;
+        for (int j = 0; j < nh; j++)
+        {
+            int at = l * nh + j;
+            Span<double> a = _a.AsSpan(l * d + j * dh, dh);
+            RunningSoftmax.Add(ref _m[at], ref _c[at], a, vs[d + j], vs.Slice(j * dh, dh));
+            RunningSoftmax.Average(_c[at], a, o.Slice(j * dh, dh));
+        }
     }
 
     public void Dispose()

@@ -25,17 +25,23 @@ public static class AarenSublayers
         TensorPrimitives.Add(z, w.OutBias, z);
     }
 
-    /// <summary><c>z = z + W_2 act(W_1 LN2(z) + b_1) + b_2</c>; <paramref name="u"/> (<c>D</c>) and <paramref name="h"/> (<c>Fd</c>) are scratch.</summary>
-    public static void AddFeedForward(AarenModel model, AarenLayerWeights w, Span<float> z, Span<float> u, Span<float> h)
+    /// <summary><c>h = act(h)</c> in place, the config's activation.</summary>
+    public static void Activate(AarenActivation activation, Span<float> h)
     {
-        LayerNorm.Normalize(z, w.Norm2Weight, w.Norm2Bias, model.Config.Eps, u);
-        w.Fc1.MultiplyAddBias(u, w.Fc1Bias, h);
-        switch (model.Config.Activation)
+        switch (activation)
         {
             case AarenActivation.Silu: Silu.Apply(h, h); break;
             case AarenActivation.Relu: Relu.Apply(h, h); break;
             default: GeluTanh.Apply(h, h); break;
         }
+    }
+
+    /// <summary><c>z = z + W_2 act(W_1 LN2(z) + b_1) + b_2</c>; <paramref name="u"/> (<c>D</c>) and <paramref name="h"/> (<c>Fd</c>) are scratch.</summary>
+    public static void AddFeedForward(AarenModel model, AarenLayerWeights w, Span<float> z, Span<float> u, Span<float> h)
+    {
+        LayerNorm.Normalize(z, w.Norm2Weight, w.Norm2Bias, model.Config.Eps, u);
+        w.Fc1.MultiplyAddBias(u, w.Fc1Bias, h);
+        Activate(model.Config.Activation, h);
         w.Fc2.MultiplyAccumulate(h, z);
         TensorPrimitives.Add(z, w.Fc2Bias, z);
     }
