@@ -7,7 +7,11 @@ using MQTTnet.Protocol;
 
 namespace Edge.Monitor.Tests;
 
-/// <summary>A real MQTT subscriber on the test broker that records every alert (id and redelivery mark) and retained status.</summary>
+/// <summary>
+/// A real MQTT subscriber on the test broker that records every alert (id and redelivery mark) and retained status. It
+/// keeps a persistent session, as a fleet's consumer of alerts must: what the broker acknowledged to the daemon while
+/// this subscriber was away is queued for it, not dropped.
+/// </summary>
 public sealed class AlertSubscriber : IAsyncDisposable
 {
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
@@ -31,7 +35,8 @@ public sealed class AlertSubscriber : IAsyncDisposable
 
     public async Task ConnectAsync()
     {
-        var options = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", _port).WithClientId("test-subscriber").WithCleanSession(true);
+        var options = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", _port).WithClientId("test-subscriber")
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).WithCleanStart(false).WithSessionExpiryInterval(3600);
         if (_trust is not null) options = options.WithTlsOptions(t => t.UseTls(true).WithTargetHost("localhost").WithTrustChain(_trust));
         if (_login is { } l) options = options.WithCredentials(l.User, l.Password);
         await _client.ConnectAsync(options.Build());

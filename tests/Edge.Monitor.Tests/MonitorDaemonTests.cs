@@ -38,20 +38,44 @@ public sealed class MonitorDaemonTests : IDisposable
         string outbox = Path.Combine(_folder, "state", "outbox");
         // While the broker is away the daemon goes on raising alerts; they wait on disk.
         Assert.True(await Eventually.TrueAsync(() => AlertOutbox.CountWaiting(outbox) >= 20), "alerts did not wait in the outbox");
+        // What the broker acknowledged before it stopped was in its hands, and the daemon let it go.
+        var ackedBeforeStop = AckedIds(outbox);
         broker.Start();
         await subscriber.ReconnectAsync();
-        Assert.True(await Eventually.TrueAsync(() => subscriber.Ids.IsSupersetOf(expected)), $"missing after the outage: {expected.Except(subscriber.Ids).Count()} of {expected.Count}");
+        // Every alert the broker had not acknowledged when it stopped (raised meanwhile, or in flight) arrives.
+        var mustArrive = expected.Except(ackedBeforeStop).ToHashSet();
+        Assert.True(mustArrive.Count >= 20);
+        Assert.True(await Eventually.TrueAsync(() => subscriber.Ids.IsSupersetOf(mustArrive)), $"missing after the outage: {mustArrive.Except(subscriber.Ids).Count()} of {mustArrive.Count} raised or unacknowledged while the broker was away");
         // Every alert leaves the outbox once its PUBACK is in (the last ones may still be in flight when the set is complete).
         Assert.True(await Eventually.TrueAsync(() => AlertOutbox.CountWaiting(outbox) == 0), "alerts stayed in the outbox after the broker acknowledged them");
         stop.Cancel();
         await daemon;
 
-        Assert.Equal(expected, subscriber.Ids);
+        // The broker delivers what it had acknowledged too, across its restart (persistence, the subscriber's persistent
+        // session), except an alert it held in flight to the subscriber at its shutdown, which Mosquitto 2.0 may drop:
+        // anything missing must be one the daemon handed over before the stop, and at most the few of that moment.
+        var lostByBroker = expected.Except(subscriber.Ids).ToList();
+        Assert.True(lostByBroker.All(ackedBeforeStop.Contains) && lostByBroker.Count <= 3,
+            $"missing: {string.Join(", ", lostByBroker)} (acknowledged by the broker before its stop: {lostByBroker.Count(ackedBeforeStop.Contains)})");
         // A copy received twice is one whose PUBACK was lost with the broker: it must say so.
         var unmarked = subscriber.Alerts.GroupBy(a => a.Id).Where(g => g.Count(a => !a.Redelivery) > 1).Select(g => g.Key).ToList();
         Assert.Empty(unmarked);
         Assert.Equal("offline", subscriber.Retained.GetValueOrDefault("edge/rig/status"));
         Assert.Contains("\"state\":\"finished\"", subscriber.Retained.GetValueOrDefault("edge/rig/streams/u37/status"));
+    }
+
+    // The ids in the outbox's ledger of acknowledged alerts (a line per id; the test's ledger is never compacted).
+    private static HashSet<string> AckedIds(string outbox)
+    {
+        string path = Path.Combine(outbox, "acked.log");
+        using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
+        var ids = new HashSet<string>();
+        while (reader.ReadLine() is { } line)
+        {
+            Assert.False(line.StartsWith('<'), "the ledger was compacted; the test reads ids only");
+            if (line.Length > 0) ids.Add(line);
+        }
+        return ids;
     }
 
     [Fact]

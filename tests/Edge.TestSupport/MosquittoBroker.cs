@@ -27,7 +27,9 @@ public sealed class MosquittoBroker : IDisposable
             Port = FreePort();
             string tls = certFile is null ? "" : $"certfile {certFile}\nkeyfile {keyFile}\n";
             string auth = passwordFile is null ? "allow_anonymous true\n" : $"allow_anonymous false\npassword_file {passwordFile}\n";
-            File.WriteAllText(_config, $"listener {Port} 127.0.0.1\n{tls}{auth}persistence false\n");
+            // Persistence, as a fleet's broker has it: the sessions of consumers that asked for one (and the messages
+            // queued for them) survive a stop, which is saved on the way down.
+            File.WriteAllText(_config, $"listener {Port} 127.0.0.1\n{tls}{auth}persistence true\npersistence_location {_folder}/\nmax_queued_messages 100000\n");
             try
             {
                 Start();
@@ -83,10 +85,15 @@ public sealed class MosquittoBroker : IDisposable
         }
     }
 
+    /// <summary>Stops the broker as a service manager does (SIGTERM, so it saves its sessions), killing it if it has not exited in 10 s.</summary>
     public void Stop()
     {
         if (_process is null) return;
-        if (!_process.HasExited) _process.Kill();
+        if (!_process.HasExited)
+        {
+            using (var term = Process.Start(new ProcessStartInfo("kill", $"-TERM {_process.Id}") { UseShellExecute = false })) term?.WaitForExit();
+            if (!_process.WaitForExit(10_000)) _process.Kill();
+        }
         _process.WaitForExit();
         _process.Dispose();
         _process = null;
