@@ -43,8 +43,7 @@ internal static class BenchCommand
             return 0;
         }
         var c = CultureInfo.InvariantCulture;
-        stdout.WriteLine($"model      {pkg} ({model.Family}, {r.Backend}{(model.Precision is { } p ? $", {p.Name()} weights" : "")}, {r.Threads} thread{(r.Threads == 1 ? "" : "s")})");
-        stdout.WriteLine($"machine    {r.Machine}");
+        WriteHeader(stdout, pkg, model, r.Backend, r.Threads, r.Machine);
         stdout.WriteLine(string.Create(c, $"steps      {r.Steps:N0}"));
         stdout.WriteLine(string.Create(c, $"µs/step    p50 {r.UsPerStepP50:F2}   p99 {r.UsPerStepP99:F2}"));
         stdout.WriteLine(string.Create(c, $"steps/s    {r.StepsPerSecond:N0}"));
@@ -52,6 +51,12 @@ internal static class BenchCommand
         stdout.WriteLine(string.Create(c, $"RSS growth {r.RssGrowthBytes:N0} bytes"));
         stdout.WriteLine(string.Create(c, $"state      {r.StateBytes:N0} bytes per stream"));
         return 0;
+    }
+
+    private static void WriteHeader(TextWriter stdout, string pkg, EdgeModel model, string backend, int threads, string machine)
+    {
+        stdout.WriteLine($"model      {pkg} ({model.Family}, {backend}{(model.Precision is { } p ? $", {p.Name()} weights" : "")}, {threads} thread{(threads == 1 ? "" : "s")})");
+        stdout.WriteLine($"machine    {machine}");
     }
 
     /// <summary>Once arguments and package are valid, just before timing: one line when the timings would mislead.</summary>
@@ -112,8 +117,7 @@ internal static class BenchCommand
             return 0;
         }
         var c = CultureInfo.InvariantCulture;
-        stdout.WriteLine($"model      {pkg} ({model.Family}, {r.Backend}{(model.Precision is { } p ? $", {p.Name()} weights" : "")}, {r.Threads} thread{(r.Threads == 1 ? "" : "s")})");
-        stdout.WriteLine($"machine    {r.Machine}");
+        WriteHeader(stdout, pkg, model, r.Backend, r.Threads, r.Machine);
         stdout.WriteLine(string.Create(c, $"batch      {r.Batch} streams, {(r.Batched ? "stepped together (each weight read once a step)" : "stepped one after another (this family or backend has no batched step)")}"));
         stdout.WriteLine(string.Create(c, $"steps      {r.Steps:N0} batch steps, and as many of one stream alone, in {10} alternating blocks"));
         stdout.WriteLine(string.Create(c, $"µs/step    p50 {r.UsPerStepP50:F2}   p99 {r.UsPerStepP99:F2}   (one batch step)"));
