@@ -35,13 +35,14 @@ internal static class Usage
             µs per step (median and mean over the N=1000 steps before each length) and state/cache
             bytes at each length; each model warms up for S=3 seconds first (the JIT needs it).
         edge forecast PKG --csv FILE [--column C] [--horizon N] [--holdout N] [--start-row N]
-                      [--missing interpolate|error] [--time-column C] [--plot OUT.png] [--json]
+                      [--missing interpolate|error] [--time-column C] [--plot OUT.png]
+                      [--backend cpu|onnx] [--ep …] [--profile F] [--precision P] [--threads N] [--json]
             Streams all CSV rows but the last N (--holdout, default the horizon) through the model one step
             ahead, forecasts N steps by feeding each prediction back, prints it with the MAE against the
             held-out rows, and with --plot draws history, forecast and truth. model.json's "forecast" object
             says how rows become inputs (value, lags, calendar sin/cos); empty cells are interpolated by default.
             --start-row streams from that data row on (fresh state); earlier rows only feed lag inputs.
-        edge bench --gla-release [--steps N] [--precision fp32|fp16|int8|q4] [--threads N] [--json]
+        edge bench --gla-release [--steps N] [--warmup N] [--precision fp32|fp16|int8|q4] [--threads N] [--json]
             gla-tts at release size (d 1024, 6+6 GLA blocks, 4096 codes, random weights made in memory):
             decoder tokens/s, real-time factor at 75 tokens/s, measured memory bandwidth and the roofline;
             on N > 1 threads also the same steps on 1 thread, interleaved, and the ratio.
@@ -87,9 +88,11 @@ internal static class Usage
             The monitoring daemon: sensor streams through the maintenance pipeline, alerts over
             MQTT through a durable outbox, checkpoints, metrics on 127.0.0.1 (systemd Type=notify).
         edge demo
-            The embedded default models end to end: golden checks, state files, forecast error, speed.
+            The embedded default models end to end: golden checks, state files, forecast error, speed;
+            exit 1 when a check fails.
 
-        Exit codes: 0 ok, 2 a problem with the input (the message says what to do), 70 internal error.
+        Exit codes: 0 ok, 1 a demo check failed, 2 a problem with the input (the message says what to do),
+        70 internal error.
 
         """;
 
