@@ -44,17 +44,16 @@ internal sealed class GlaTtsBatchStep : IBatchStep
             ((GlaTtsSession)sessions[i]).Embed(inputs.Slice(i * n, n), y.Slice(i * d, d));
         var first = (GlaTtsSession)sessions[0];
         for (int i = 0; i < b; i++) _states[i] = ((GlaTtsSession)sessions[i]).State;
-        ReadOnlySpan<float[]> states = _states.AsSpan(0, b);
         var threads = _model.KernelThreads;
         try
         {
-            for (int l = 0; l < _model.Encoder.Length; l++) _model.Encoder[l].StepMany(y, b, states, first.EncoderStateAt(l), _blocks, threads);
+            for (int l = 0; l < _model.Encoder.Length; l++) _model.Encoder[l].StepMany(y, b, _states, first.EncoderStateAt(l), _blocks, threads);
             for (int i = 0; i < b; i++)
             {
                 var s = (GlaTtsSession)sessions[i];
                 _model.Cross.Step(y.Slice(i * d, d), s.Text, s.PosNetState, _cross);
             }
-            for (int l = 0; l < _model.Decoder.Length; l++) _model.Decoder[l].StepMany(y, b, states, first.DecoderStateAt(l), _blocks, threads);
+            for (int l = 0; l < _model.Decoder.Length; l++) _model.Decoder[l].StepMany(y, b, _states, first.DecoderStateAt(l), _blocks, threads);
             _model.LogitsHead.MultiplyMany(y, outputs, b, threads);
         }
         finally

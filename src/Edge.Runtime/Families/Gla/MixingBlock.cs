@@ -50,20 +50,25 @@ internal sealed class MixingBlock
     /// Advances the block one step for <paramref name="count"/> streams at once: <paramref name="xs"/> holds their
     /// vectors row after row (updated in place), <paramref name="states"/>[i] is row i's flat state and the block's
     /// state starts at <paramref name="stateAt"/> in each. The four products read each weight once for all rows
-    /// (<see cref="PackedMatrix.MultiplyMany"/>, split across <paramref name="threads"/>); the norms and
-    /// <see cref="GlaLayer.Recur"/> run row by row, on each stream's own state in place. Every row gets the bits of
+    /// (<see cref="PackedMatrix.MultiplyMany"/>, split across <paramref name="threads"/>); the norms run row by row and
+    /// <see cref="GlaLayer.Recur"/> stream by stream on each stream's own state in place, the streams shared among
+    /// <paramref name="threads"/> (<see cref="KernelThreads.TryRunRows"/>). Every row gets the bits of
     /// <see cref="Step"/>.
     /// </summary>
-    public void StepMany(Span<float> xs, int count, ReadOnlySpan<float[]> states, int stateAt, BlockBatchScratch scratch, KernelThreads? threads)
+    public void StepMany(Span<float> xs, int count, float[][] states, int stateAt, BlockBatchScratch scratch, KernelThreads? threads)
     {
         var s = Shape;
-        int w = s.Width, pr = s.ProjectionRows, vd = s.ValueDim, f = s.FeedForwardDim, length = s.StateLength;
+        int w = s.Width, pr = s.ProjectionRows, vd = s.ValueDim, f = s.FeedForwardDim;
         Span<float> h = scratch.Normed.AsSpan(0, count * w), proj = scratch.Projection.AsSpan(0, count * pr), o = scratch.Output.AsSpan(0, count * vd);
         Span<float> hidden = scratch.Hidden.AsSpan(0, count * 2 * f), gated = scratch.Gated.AsSpan(0, count * f);
         for (int i = 0; i < count; i++) Norm1.Apply(xs.Slice(i * w, w), h.Slice(i * w, w));
         TimeMix.InProj.MultiplyMany(h, proj, count, threads);
-        for (int i = 0; i < count; i++)
-            GlaLayer.Recur(TimeMix, proj.Slice(i * pr, pr), states[i].AsSpan(stateAt, length), scratch.Decay, o.Slice(i * vd, vd));
+        // Each stream's recurrence reads and writes its own state (memory-bound): the streams share the threads.
+        scratch.Recurring(TimeMix, states, stateAt);
+        if (threads is null || !threads.TryRunRows(scratch, count))
+        {
+            for (int i = 0; i < count; i++) scratch.Run(i);
+        }
         TimeMix.OutProj.MultiplyAccumulateMany(o, xs, count, threads);
         for (int i = 0; i < count; i++) Norm2.Apply(xs.Slice(i * w, w), h.Slice(i * w, w));
         ChannelMix.InWeight.MultiplyAddBiasMany(h, ChannelMix.InBias, hidden, count, threads);
