@@ -42,7 +42,7 @@ internal static class Usage
             held-out rows, and with --plot draws history, forecast and truth. model.json's "forecast" object
             says how rows become inputs (value, lags, calendar sin/cos); empty cells are interpolated by default.
             --start-row streams from that data row on (fresh state); earlier rows only feed lag inputs.
-        edge bench --gla-release [--steps N] [--warmup N] [--precision fp32|fp16|int8|q4] [--threads N] [--json]
+        edge bench --gla-release [--steps N] [--warmup N] [--precision fp32|fp16|int8|q4] [--threads N] [--batch B] [--json]
             gla-tts at release size (d 1024, 6+6 GLA blocks, 4096 codes, random weights made in memory):
             decoder tokens/s, real-time factor at 75 tokens/s, measured memory bandwidth and the roofline;
             on N > 1 threads also the same steps on 1 thread, interleaved, and the ratio.

@@ -46,6 +46,7 @@ public sealed unsafe class KernelThreads : IDisposable
     private float* _x, _y;
     private bool _accumulate;
     private int _panels, _chunk, _next, _count;
+    private IRowWork? _rows;   // set instead of _matrix when rows are split (TryRunRows)
 
     /// <summary>A pool of <paramref name="threads"/> threads in all (1 … <see cref="MaxThreads"/>): this one and <paramref name="threads"/> − 1 workers.</summary>
     /// <param name="threads">Threads a product is split across, the calling one included; 1 starts no worker.</param>
@@ -152,8 +153,41 @@ public sealed unsafe class KernelThreads : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Runs <c>work.Run(r)</c> for every row <c>r</c> in <c>[0, rows)</c> across the pool, each row once on whichever
+    /// thread takes it, and returns when all are done; false (nothing done) when the pool has one thread, there
+    /// are fewer than two rows, or it is busy with another split or disposed: the caller then runs the rows itself.
+    /// Allocates nothing.
+    /// </summary>
+    public bool TryRunRows(IRowWork work, int rows)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        if (Count == 1 || rows < 2 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0) return false;
+        _rows = work;
+        _panels = rows;
+        _chunk = 1;
+        _next = 0;
+        _pending = _workers.Length;
+        foreach (var wake in _wake) wake.Set();
+        RunChunks();
+        while (Volatile.Read(ref _pending) != 0)
+        {
+            _done.Wait();
+            _done.Reset();
+        }
+        _rows = null;
+        Volatile.Write(ref _busy, 0);
+        return true;
+    }
+
     private void RunChunks()
     {
+        if (_rows is { } work)
+        {
+            int row, rows = _panels;
+            while ((row = Interlocked.Increment(ref _next) - 1) < rows) work.Run(row);
+            return;
+        }
         var matrix = _matrix!;
         var x = new ReadOnlySpan<float>(_x, _count * matrix.Cols);
         var y = new Span<float>(_y, _count * matrix.Rows);

@@ -152,6 +152,43 @@ public class KernelThreadsTests
             foreach (var r in results[k]) Assert.Equal(expected[k], r);
     }
 
+    // Counts each row's runs and the threads that ran rows.
+    private sealed class CountingRows(int rows) : IRowWork
+    {
+        public readonly int[] Runs = new int[rows];
+        public readonly System.Collections.Concurrent.ConcurrentDictionary<int, bool> Threads = new();
+
+        public void Run(int row)
+        {
+            Interlocked.Increment(ref Runs[row]);
+            Threads.TryAdd(Environment.CurrentManagedThreadId, true);
+            Thread.SpinWait(20_000);   // long enough that a worker takes some rows
+        }
+    }
+
+    [Fact]
+    public void Rows_are_shared_among_the_threads_each_run_once_and_a_lone_thread_runs_none()
+    {
+        using var threads = new KernelThreads(3);
+        long products = threads.SplitProducts;
+        var work = new CountingRows(64);
+        for (int round = 1; round <= 200; round++)
+        {
+            Assert.True(threads.TryRunRows(work, 64));
+            Assert.All(work.Runs, n => Assert.Equal(round, n));   // every row once a call, all done when it returns
+        }
+        Assert.True(work.Threads.Count > 1, "no worker ran a row");
+        Assert.Equal(products, threads.SplitProducts);
+
+        using var one = new KernelThreads(1);
+        var none = new CountingRows(8);
+        Assert.False(one.TryRunRows(none, 8));   // the caller runs them
+        Assert.False(threads.TryRunRows(none, 1));
+        threads.Dispose();
+        Assert.False(threads.TryRunRows(none, 8));
+        Assert.All(none.Runs, n => Assert.Equal(0, n));
+    }
+
     [Fact]
     public void Thread_counts_outside_1_to_256_are_refused()
     {

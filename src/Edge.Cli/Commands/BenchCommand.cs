@@ -76,6 +76,7 @@ internal static class BenchCommand
         var precision = BackendChoice.Precision(a) ?? WeightPrecision.Fp32;
         int? asked = BackendChoice.Threads(a);
         WarnIfDebug(stderr);
+        if (a.Value("--batch") is not null) return GlaReleaseBatch(a, steps, json, precision, asked, stdout, stderr);
         var r = GlaReleaseBenchmark.Run(steps, warmup, json ? null : m => stderr.WriteLine($"bench: {m}"), precision, asked);
         if (json)
         {
@@ -127,6 +128,31 @@ internal static class BenchCommand
         stdout.WriteLine(string.Create(c, $"alloc/step {r.AllocBytesPerStep:F3} bytes"));
         stdout.WriteLine(string.Create(c, $"RSS growth {r.RssGrowthBytes:N0} bytes"));
         stdout.WriteLine(string.Create(c, $"state      {r.StateBytes:N0} bytes per stream"));
+        return 0;
+    }
+
+    // --gla-release --batch B: B streams stepped together against one alone, in alternating blocks (GlaReleaseBatchBenchmark).
+    private static int GlaReleaseBatch(ParsedArguments a, int steps, bool json, WeightPrecision precision, int? threads, TextWriter stdout, TextWriter stderr)
+    {
+        int batch = (int)a.Long("--batch", 8, 1, Edge.Streams.StreamBatch.MaxCapacity);
+        int warmup = (int)a.Long("--warmup", 3, 0, 100_000);
+        var r = GlaReleaseBatchBenchmark.Run(batch, steps, warmup, json ? null : m => stderr.WriteLine($"bench: {m}"), precision, threads);
+        if (json)
+        {
+            stdout.WriteLine(JsonOutput.Serialize(r));
+            return 0;
+        }
+        var c = CultureInfo.InvariantCulture;
+        string on = r.Threads == 1 ? "1 thread" : $"{r.Threads} threads";
+        stdout.WriteLine("model        gla-tts at release size, random weights (d_model 1024, heads 2, 6+6 GLA blocks, expand_k 1, expand_v 2, short conv, 4096 codes)");
+        stdout.WriteLine($"machine      {r.Machine}");
+        stdout.WriteLine(string.Create(c, $"batch {r.Batch,-6} {r.TokensPerSecond:F2} tokens/s in all (p50 {r.UsPerStepP50 / 1000:F1} ms a batch step, {r.UsPerStreamStepP50 / 1000:F2} ms a stream step; {r.Steps} steps, {r.Precision}, {on}; {r.CpuMsPerStep:F1} ms of CPU a step)"));
+        stdout.WriteLine(string.Create(c, $"batch 1      {r.Batch1TokensPerSecond:F2} tokens/s (p50 {r.Batch1UsPerStepP50 / 1000:F1} ms a step, in blocks alternating with the batch; {r.Batch1CpuMsPerStep:F1} ms of CPU a step)"));
+        stdout.WriteLine(string.Create(c, $"speed-up     {r.BatchSpeedup:F2}× the aggregate of batch 1; the bytes bound {r.BoundSpeedup:F2}×, reached {r.BoundPercent:F0}%"));
+        stdout.WriteLine(string.Create(c, $"bytes        a batch step reads the weights once and {r.Batch} states: {r.WeightBytesPerStep / 1e6:F1} MB + {r.Batch} × 2 × {r.StateBytes / 1e6:F1} MB = {r.BytesPerBatchStep / 1e6:F1} MB ({r.BatchGigabytesPerSecond:F2} GB/s); batch 1 {r.Batch1BytesPerStep / 1e6:F1} MB ({r.Batch1GigabytesPerSecond:F2} GB/s)"));
+        stdout.WriteLine(string.Create(c, $"bandwidth    {r.BandwidthGigabytesPerSecond:F2} GB/s streaming read on {on}"));
+        stdout.WriteLine(string.Create(c, $"alloc/step   {r.AllocBytesPerStep:F1} bytes"));
+        stdout.WriteLine(string.Create(c, $"load avg     {r.LoadAverage:F2} (other work on the machine lowers every figure above)"));
         return 0;
     }
 

@@ -13,7 +13,8 @@ public interface IBatchStep : IDisposable
     /// <summary>
     /// Advances each of <paramref name="sessions"/> (distinct sessions of this model, at most <see cref="Capacity"/>)
     /// one step: session <c>i</c> reads row <c>i</c> of <paramref name="inputs"/> (<c>InputSize</c> floats a row) and
-    /// writes row <c>i</c> of <paramref name="outputs"/>. Lengths are checked by the caller.
+    /// writes row <c>i</c> of <paramref name="outputs"/>. Lengths are checked by the caller. A row the family refuses
+    /// (a bad token id, no text) throws before any session's state changes, naming its row.
     /// </summary>
     void Step(ReadOnlySpan<IStepSession> sessions, ReadOnlySpan<float> inputs, Span<float> outputs);
 }

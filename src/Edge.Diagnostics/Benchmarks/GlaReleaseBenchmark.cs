@@ -155,7 +155,7 @@ public static class GlaReleaseBenchmark
         ["text_layers"] = c.TextLayers, ["text_heads"] = c.TextHeads, ["eps"] = c.Eps,
     };
 
-    private static double LoadAverage()
+    internal static double LoadAverage()
     {
         try
         {

@@ -20,7 +20,7 @@ public sealed class StreamBatch : IDisposable
     private readonly IStepSession[] _sessions;
     private readonly ModelStream[] _stepping;
     private readonly float[] _inputs, _outputs;   // the finite rows, gathered, when TryStep turns some away
-    private readonly IBatchStep _step;
+    private readonly IBatchStep? _step;   // null: the members are stepped one after another
     private int _inUse;
 
     /// <summary>An empty batch of up to <paramref name="capacity"/> streams of <paramref name="model"/>.</summary>
@@ -36,8 +36,8 @@ public sealed class StreamBatch : IDisposable
         _stepping = new ModelStream[capacity];
         _inputs = new float[capacity * model.InputSize];
         _outputs = new float[capacity * model.OutputSize];
-        _step = model.StepModel is IBatchStepModel batched ? batched.CreateBatchStep(capacity) : new SequentialBatchStep(model.StepModel, capacity);
-        IsBatched = model.StepModel is IBatchStepModel;
+        _step = model.StepModel is IBatchStepModel batched ? batched.CreateBatchStep(capacity) : null;
+        IsBatched = _step is not null;
     }
 
     /// <summary>The largest capacity a batch may have.</summary>
@@ -137,7 +137,7 @@ public sealed class StreamBatch : IDisposable
     }
 
     /// <summary>Releases the batch's scratch; the members stay open (dispose them yourself).</summary>
-    public void Dispose() => _step.Dispose();
+    public void Dispose() => _step?.Dispose();
 
     private void CheckLengths(ReadOnlySpan<float> inputs, Span<float> outputs)
     {
@@ -147,13 +147,15 @@ public sealed class StreamBatch : IDisposable
             $"Batch output has room for {outputs.Length} values; {Count} streams of {Model.Family} write {Model.OutputSize} each ({OutputLength}).");
     }
 
-    // Steps the members selected by `only` (all when empty), whose rows are stacked in inputs and outputs.
+    // Steps the members selected by `only` (all when empty), whose rows are stacked in inputs and outputs. A batched
+    // family refuses a bad row before it changes any state; stepped one after another, the members before a failing
+    // one have advanced and count their step.
     private void Run(ReadOnlySpan<float> inputs, Span<float> outputs, int count, ReadOnlySpan<bool> only = default)
     {
         if (count == 0) return;
         Fail.If(Interlocked.Exchange(ref _inUse, 1) != 0, EdgeErrorCode.ConcurrentUse,
             "StreamBatch.Step was called from two threads at once; a batch belongs to one thread at a time.");
-        int entered = 0;
+        int entered = 0, done = 0;
         try
         {
             for (int i = 0; i < _members.Count; i++)
@@ -166,13 +168,31 @@ public sealed class StreamBatch : IDisposable
                 _stepping[entered] = stream;
                 _sessions[entered++] = stream.Session;
             }
-            _step.Step(_sessions.AsSpan(0, count), inputs, outputs);
-            for (int i = 0; i < entered; i++) _stepping[i].Exit(stepped: true);
-            entered = 0;
+            if (_step is not null)
+            {
+                _step.Step(_sessions.AsSpan(0, count), inputs, outputs);
+                for (; done < count; done++) _stepping[done].Exit(stepped: true);
+            }
+            else
+            {
+                int n = Model.InputSize, m = Model.OutputSize;
+                for (; done < count; done++)
+                {
+                    _sessions[done].Step(inputs.Slice(done * n, n), outputs.Slice(done * m, m));
+                    _stepping[done].Exit(stepped: true);
+                }
+            }
+        }
+        catch (EdgeException e) when (!only.IsEmpty)
+        {
+            // The family counted rows among the finite ones TryStep passed on; say which batch rows those were.
+            var rows = new List<int>();
+            for (int i = 0; i < only.Length && i < _members.Count; i++) if (only[i]) rows.Add(i);
+            throw new EdgeException(e.Code, $"{e.Message} (rows here count the finite rows only; they were batch rows {MessageText.List(rows.Select(r => r.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList(), 12)})", e);
         }
         finally
         {
-            for (int i = 0; i < entered; i++) _stepping[i].Exit(stepped: false);
+            for (int i = done; i < entered; i++) _stepping[i].Exit(stepped: false);
             Array.Clear(_sessions, 0, count);
             Volatile.Write(ref _inUse, 0);
         }

@@ -55,6 +55,14 @@ public partial class CliReferenceTests : IDisposable
     }
 
     [Fact]
+    public void Gla_release_batch_json_keys_are_the_documented_ones()
+    {
+        var result = new Edge.Diagnostics.GlaReleaseBatchResult("fp32", 1, 8, 1, 64, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, "machine", 0);
+        using var doc = JsonDocument.Parse(Edge.Cli.Commands.JsonOutput.Serialize(result));
+        Assert.Equal(Documented("edge bench --gla-release --batch B"), doc.RootElement.EnumerateObject().Select(p => p.Name).Order());
+    }
+
+    [Fact]
     public void Every_command_answers_help_with_its_own_usage_and_exit_0()
     {
         foreach (string command in Edge.Cli.Usage.Commands.Split(", "))

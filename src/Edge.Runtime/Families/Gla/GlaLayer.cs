@@ -18,10 +18,26 @@ internal static class GlaLayer
     /// <param name="threads">The threads the projections are split across (null: this one).</param>
     public static void Step(GlaLayerWeights w, ReadOnlySpan<float> x, Span<float> state, GlaScratch scratch, Span<float> residual, KernelThreads? threads = null)
     {
-        var s = w.Shape;
-        int kd = s.KeyDim, vd = s.ValueDim, kh = s.HeadKeyDim, vh = s.HeadValueDim;
         Span<float> proj = scratch.Projection;
         w.InProj.Multiply(x, proj, threads);
+        Recur(w, proj, state, scratch.Decay, scratch.Output);
+        w.OutProj.MultiplyAccumulate(scratch.Output, residual, threads);
+    }
+
+    /// <summary>
+    /// The part of a step between the two products, for one stream: short convolutions, gate, decay, the recurrence
+    /// on the stream's S in place and the gated RmsNorm. Shared by the one-stream step and the batched one
+    /// (<see cref="GlaTtsBatchStep"/>), which runs the products for all streams at once.
+    /// </summary>
+    /// <param name="w">The layer's weights.</param>
+    /// <param name="proj">The in-projection <c>[q; k; v; g; gk_low]</c> of this stream's input (overwritten).</param>
+    /// <param name="state">The stream's layer state: rings (if any) then S [H, Kh, Vh], advanced in place.</param>
+    /// <param name="decay">Kd floats of scratch.</param>
+    /// <param name="o">Receives the Vd floats o_proj takes.</param>
+    public static void Recur(GlaLayerWeights w, Span<float> proj, Span<float> state, Span<float> decay, Span<float> o)
+    {
+        var s = w.Shape;
+        int kd = s.KeyDim, vd = s.ValueDim, kh = s.HeadKeyDim, vh = s.HeadValueDim;
         Span<float> q = proj[..kd], k = proj.Slice(kd, kd), v = proj.Slice(2 * kd, vd), g = proj.Slice(2 * kd + vd, vd);
         ReadOnlySpan<float> low = proj.Slice(2 * kd + 2 * vd, s.GateRank);
 
@@ -34,14 +50,12 @@ internal static class GlaLayer
         }
 
         // gk = logsigmoid(W2 W1 x + b2) / normalizer; the decay is exp(gk).
-        Span<float> decay = scratch.Decay;
         MatVec.MultiplyAddBias(w.GateUp, low, w.GateBias, decay);
         LogSigmoid.Apply(decay, decay);
         TensorPrimitives.Divide(decay, s.GateNormalizer, decay);
         TensorPrimitives.Exp(decay, decay);
 
         TensorPrimitives.Multiply(q, (float)(1.0 / Math.Sqrt(kh)), q);
-        Span<float> o = scratch.Output;
         Span<float> S = state.Slice(s.RingLength, s.StateMatrixLength);
         for (int h = 0; h < s.Heads; h++)
         {
@@ -51,6 +65,5 @@ internal static class GlaLayer
         }
         Silu.Apply(g, g);
         TensorPrimitives.Multiply(o, g, o);
-        w.OutProj.MultiplyAccumulate(o, residual, threads);
     }
 }

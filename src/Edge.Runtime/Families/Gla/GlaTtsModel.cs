@@ -10,7 +10,7 @@ namespace Edge.Families.Gla;
 /// A step maps <c>n_quant</c> audio token ids to <c>n_quant × (n_codebook + 3)</c> logits, conditioned on
 /// the stream's text (<see cref="ITextConditioning"/>) and starting from its voice (<see cref="IVoiceConditioning"/>).
 /// </summary>
-public sealed class GlaTtsModel : IStepModel, IPrecisionReport, IThreadReport
+public sealed class GlaTtsModel : IStepModel, IPrecisionReport, IThreadReport, IBatchStepModel
 {
     private GlaTtsModel(GlaConfig config, GlaTtsOptions options, string sha256, GlaTextConditioner text,
         MixingBlock[] encoder, MixingBlock[] decoder, float[] rvqEmbed, float[] logitsHead, WeightPrecision precision)
@@ -173,6 +173,10 @@ public sealed class GlaTtsModel : IStepModel, IPrecisionReport, IThreadReport
 
     /// <inheritdoc />
     public IStepSession CreateSession() => new GlaTtsSession(this);
+
+    /// <inheritdoc />
+    /// <remarks>The products of all streams run together on this model's threads; each stream keeps its own state and text.</remarks>
+    public IBatchStep CreateBatchStep(int capacity) => new GlaTtsBatchStep(this, capacity);
 
     /// <inheritdoc />
     /// <remarks>Stops the worker threads (later steps run on the stepping thread alone).</remarks>

@@ -47,18 +47,9 @@ internal sealed class GlaTtsSession : IStepSession, ITextConditioning, IVoiceCon
 
     public void Step(ReadOnlySpan<float> input, Span<float> output)
     {
-        var c = _model.Config;
         if (_text.Length == 0) GlaErrors.ThrowNoText();
-        int d = c.DModel, vocab = c.AudioVocab;
         Span<float> y = _y;
-        y.Clear();
-        for (int q = 0; q < c.NQuant; q++)
-        {
-            float f = input[q];
-            int id = (int)f;
-            if (id != f || (uint)id >= (uint)vocab) GlaErrors.ThrowBadId(q, f, vocab);
-            System.Numerics.Tensors.TensorPrimitives.Add(y, _model.RvqEmbed.AsSpan((q * vocab + id) * d, d), y);
-        }
+        Embed(input, y);
         Span<float> state = _state;
         int layer = _layerLength;
         var threads = _model.KernelThreads;
@@ -68,6 +59,42 @@ internal sealed class GlaTtsSession : IStepSession, ITextConditioning, IVoiceCon
         _model.LogitsHead.Multiply(y, output, threads);
         _steps++;
     }
+
+    /// <summary>
+    /// <c>y = Σ_q rvq_embed[q, id_q]</c>, the step's first part; an input that is not an audio token id is an
+    /// <see cref="EdgeErrorCode.InvalidInput"/> before anything changes. Shared with <see cref="GlaTtsBatchStep"/>.
+    /// </summary>
+    internal void Embed(ReadOnlySpan<float> input, Span<float> y)
+    {
+        var c = _model.Config;
+        int d = c.DModel, vocab = c.AudioVocab;
+        y.Clear();
+        for (int q = 0; q < c.NQuant; q++)
+        {
+            float f = input[q];
+            int id = (int)f;
+            if (id != f || (uint)id >= (uint)vocab) GlaErrors.ThrowBadId(q, f, vocab);
+            System.Numerics.Tensors.TensorPrimitives.Add(y, _model.RvqEmbed.AsSpan((q * vocab + id) * d, d), y);
+        }
+    }
+
+    /// <summary>The flat state (layout order), stepped in place by <see cref="GlaTtsBatchStep"/>.</summary>
+    internal float[] State => _state;
+
+    /// <summary>Where encoder block <paramref name="i"/>'s state starts in <see cref="State"/> (<see cref="GlaConfig.MainLayer"/>'s StateLength floats).</summary>
+    internal int EncoderStateAt(int i) => _encoderAt[i];
+
+    /// <summary>Where decoder block <paramref name="i"/>'s state starts in <see cref="State"/>.</summary>
+    internal int DecoderStateAt(int i) => _decoderAt[i];
+
+    /// <summary>The pos_net's state.</summary>
+    internal Span<float> PosNetState => _state.AsSpan(_posNetAt, _posNetLength);
+
+    /// <summary>The current text's keys, values and positions (Length 0: no text set).</summary>
+    internal TextWorkspace Text => _text;
+
+    /// <summary>Counts a step the batch ran on this stream (the step count a saved voice records).</summary>
+    internal void CountStep() => _steps++;
 
     public void Reset()
     {

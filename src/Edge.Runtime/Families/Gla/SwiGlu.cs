@@ -50,10 +50,20 @@ internal sealed class SwiGlu
     public void Accumulate(ReadOnlySpan<float> x, Span<float> hidden, Span<float> residual, KernelThreads? threads = null)
     {
         InWeight.MultiplyAddBias(x, InBias, hidden, threads);
-        Span<float> a = hidden[..Hidden], b = hidden.Slice(Hidden, Hidden);
-        Silu.Apply(a, a);
-        TensorPrimitives.Multiply(a, b, a);
+        Span<float> a = hidden[..Hidden];
+        Gate(hidden, a);
         OutWeight.MultiplyAccumulate(a, residual, threads);
         TensorPrimitives.Add(residual, OutBias, residual);
+    }
+
+    /// <summary>
+    /// <c>gated = SiLU(a) ⊙ b</c> of one stream's <c>[a | b]</c> (<paramref name="hidden"/>; its <c>a</c> is overwritten);
+    /// <paramref name="gated"/> may be that <c>a</c> itself. Shared by the one-stream and the batched step.
+    /// </summary>
+    public void Gate(Span<float> hidden, Span<float> gated)
+    {
+        Span<float> a = hidden[..Hidden], b = hidden.Slice(Hidden, Hidden);
+        Silu.Apply(a, a);
+        TensorPrimitives.Multiply(a, b, gated);
     }
 }
