@@ -14,7 +14,7 @@ trap 'rm -rf "$work"' EXIT
 dotnet pack src/Edge.Cli -c Release -o "$work/packages" -p:ToolPackageRuntimeIdentifiers="$rid" >"$work/pack.log" 2>&1 \
   || { tail -20 "$work/pack.log"; exit 1; }
 for p in "$work"/packages/*.nupkg; do
-  awk -v name="$(basename "$p")" -v bytes="$(stat -c %s "$p")" 'BEGIN { printf "%-40s %6.1f MB\n", name, bytes / 1048576 }'
+  awk -v name="$(basename "$p")" -v bytes="$(stat -c %s "$p")" 'BEGIN { printf "%-40s %6.1f MB\n", name, bytes / 1000000 }'
 done
 
 dotnet tool install --tool-path "$work/tools" --add-source "$work/packages" edge
