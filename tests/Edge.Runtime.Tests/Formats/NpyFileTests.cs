@@ -36,10 +36,27 @@ public class NpyFileTests
     }
 
     [Theory]
+    [InlineData("{'descr':'<f4','fortran_order':False,'shape':(2,),}")]
+    [InlineData("{ 'descr' : '<f4' , 'fortran_order' : False , 'shape' : ( 2 , ) }")]
+    [InlineData("{'shape': (2,), 'fortran_order': False, 'descr': '<f4', }")]
+    [InlineData("{'note': 'the 'shape' comes later', 'descr': '<f4', 'fortran_order': False, 'shape': (2,), }")]
+    public void Headers_are_read_with_any_spacing_and_key_order(string dict)
+    {
+        var b = Header(dict, 8);
+        BitConverter.GetBytes(1.5f).CopyTo(b, b.Length - 8);
+        BitConverter.GetBytes(-2f).CopyTo(b, b.Length - 4);
+        var a = NpyFile.Parse(b, "x.npy");
+        Assert.Equal([2], a.Shape);
+        Assert.Equal([1.5f, -2f], a.Data);
+    }
+
+    [Theory]
     [InlineData("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2), }", 16, "Fortran")]
     [InlineData("{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }", 8, "not supported")]
     [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (4,), }", 8, "truncated")]
     [InlineData("{'descr': '<f4', 'shape': (4,), }", 16, "cannot parse")]
+    [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (4, }", 16, "cannot parse")]
+    [InlineData("{'descr': '<f4, 'fortran_order': False, 'shape': 4, }", 16, "cannot parse")]
     public void Bad_files_are_refused_with_what_to_do(string dict, int data, string expected)
     {
         var e = Assert.Throws<EdgeException>(() => NpyFile.Parse(Header(dict, data), "in.npy"));
