@@ -9,7 +9,7 @@ using Edge.Streams;
 namespace Edge.Cli.Commands;
 
 /// <summary>
-/// <c>edge bench PKG [--steps N] [--warmup N] [--backend …] [--ep …] [--profile F] [--compare] [--json]</c>, or
+/// <c>edge bench PKG [--steps N] [--warmup N] [--backend …] [--ep …] [--profile F] [--compare] [--roofline] [--json]</c>, or
 /// <c>edge bench --gla-release</c>, and with <c>--vs-transformer</c> the constant-memory comparison (<see cref="VsTransformerBench"/>).
 /// </summary>
 internal static class BenchCommand
@@ -17,10 +17,12 @@ internal static class BenchCommand
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var a = ParsedArguments.Parse("bench", args, ["--steps", "--warmup", "--lengths", "--window", "--plot", "--batch", .. BackendChoice.Options],
-            ["--json", "--compare", "--gla-release", "--vs-transformer", "--soak"]);
+            ["--json", "--compare", "--gla-release", "--vs-transformer", "--soak", "--roofline"]);
         if (a.Flag("--gla-release")) return GlaRelease(a, stdout, stderr);
         string pkg = a.Positional(0, "PKG (a model package folder or zip)");
         a.ExpectPositionals(1);
+        if (a.Flag("--roofline") && (a.Flag("--vs-transformer") || a.Flag("--soak") || a.Flag("--compare") || a.Value("--batch") is not null))
+            throw new UsageException("bench: --roofline goes with a plain bench or --gla-release, not --compare, --batch, --vs-transformer or --soak.");
         if (a.Flag("--vs-transformer")) return VsTransformerBench.Run(pkg, a, stdout, stderr);
         if (a.Flag("--soak")) return SoakBench.Run(pkg, a, stdout, stderr);
         foreach (var only in new[] { "--lengths", "--window", "--plot" })
@@ -34,12 +36,15 @@ internal static class BenchCommand
         if (a.Flag("--compare")) return Compare(a, pkg, steps, warmup, json, stdout, stderr);
 
         var backend = BackendChoice.From(a, stderr);
+        bool roofline = a.Flag("--roofline");
+        if (roofline && backend is not CpuBackend) throw new UsageException("bench: --roofline measures Edge's CPU kernels; drop --backend onnx.");
         using var model = EdgeModel.Load(pkg, BackendChoice.LoadOptions(backend, a));
         WarnIfDebug(stderr);
         var r = StepBenchmark.Run(model, steps, warmup, new ProgressBar(stderr, "bench", !json).Report);
+        var limits = roofline ? RooflineOutput.Measure(model, r, stderr, json) : null;
         if (json)
         {
-            stdout.WriteLine(JsonOutput.Serialize(r));
+            stdout.WriteLine(limits is null ? JsonOutput.Serialize(r) : RooflineOutput.Json(r, limits));
             return 0;
         }
         var c = CultureInfo.InvariantCulture;
@@ -51,6 +56,7 @@ internal static class BenchCommand
         stdout.WriteLine(string.Create(c, $"alloc/step {r.AllocBytesPerStep:F3} bytes"));
         stdout.WriteLine(string.Create(c, $"RSS growth {r.RssGrowthBytes:N0} bytes"));
         stdout.WriteLine(string.Create(c, $"state      {r.StateBytes:N0} bytes per stream"));
+        if (limits is not null) RooflineOutput.Print(limits, stdout, 11);
         return 0;
     }
 
@@ -71,7 +77,7 @@ internal static class BenchCommand
         var precision = BackendChoice.Precision(a) ?? WeightPrecision.Fp32;
         int? asked = BackendChoice.Threads(a);
         WarnIfDebug(stderr);
-        var r = GlaReleaseBenchmark.Run(steps, warmup, json ? null : m => stderr.WriteLine($"bench: {m}"), precision, asked);
+        var r = GlaReleaseBenchmark.Run(steps, warmup, json ? null : m => stderr.WriteLine($"bench: {m}"), precision, asked, a.Flag("--roofline"));
         if (json)
         {
             stdout.WriteLine(JsonOutput.Serialize(r));
@@ -91,6 +97,7 @@ internal static class BenchCommand
         stdout.WriteLine(string.Create(c, $"bandwidth    {r.BandwidthGigabytesPerSecond:F2} GB/s on 1 thread, {r.BandwidthAllCoresGigabytesPerSecond:F2} GB/s on {Environment.ProcessorCount} (streaming read of 1 GiB, best of 1 and 8 streams a thread, 3 passes each)"));
         stdout.WriteLine(string.Create(c, $"roofline     {r.RooflineTokensPerSecond:F2} tokens/s = bandwidth on {threads} ({r.RooflineBandwidthGigabytesPerSecond:F2} GB/s) / weight bytes; measured {r.RooflinePercent:F0}% of it"));
         stdout.WriteLine(string.Create(c, $"  +state     {r.RooflineWithStateTokensPerSecond:F2} tokens/s counting the state read and written; measured {r.RooflineWithStatePercent:F0}% of it"));
+        if (r.Roofline is not null) RooflineOutput.Print(r.Roofline, stdout, 13);
         stdout.WriteLine(string.Create(c, $"load avg     {r.LoadAverage:F2} (other work on the machine lowers every figure above)"));
         return 0;
     }

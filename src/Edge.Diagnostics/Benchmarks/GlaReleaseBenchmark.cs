@@ -30,9 +30,11 @@ public static class GlaReleaseBenchmark
     /// Builds the model with its matrices kept at <paramref name="precision"/>, measures bandwidth, runs <paramref name="steps"/> timed
     /// decoder steps on <paramref name="threads"/> threads (null: <see cref="Edge.Kernels.KernelThreads.Automatic"/> of the step's
     /// weight bytes). On more than one thread the same steps also run on one thread of the same model, in alternating
-    /// blocks, so both figures see the same load from other work.
+    /// blocks, so both figures see the same load from other work. <paramref name="roofline"/>: also measure the peak FLOP
+    /// rate and report the step against both limits (<see cref="GlaReleaseBenchmarkResult.Roofline"/>).
     /// </summary>
-    public static GlaReleaseBenchmarkResult Run(int steps = 100, int warmup = 10, Action<string>? log = null, WeightPrecision precision = WeightPrecision.Fp32, int? threads = null)
+    public static GlaReleaseBenchmarkResult Run(int steps = 100, int warmup = 10, Action<string>? log = null, WeightPrecision precision = WeightPrecision.Fp32, int? threads = null,
+        bool roofline = false)
     {
         var c = ReleaseConfig;
         log?.Invoke($"making random weights in memory ({precision.Name()}) …");
@@ -92,11 +94,20 @@ public static class GlaReleaseBenchmark
         double roof = bandwidthUsed / weightBytes, roofState = bandwidthUsed / (weightBytes + 2.0 * stateBytes);
         // Best step against best bandwidth pass: both as close to an idle machine as this run got.
         double bestTps = Stopwatch.Frequency / (double)ticks[0];
+        RooflineResult? limits = null;
+        if (roofline)
+        {
+            log?.Invoke("measuring the peak FLOP rate …");
+            int cores = Environment.ProcessorCount, used = Math.Min(n, cores);
+            double f1 = PeakFlops.MeasureFlopsPerSecond(1), fAll = cores > 1 ? PeakFlops.MeasureFlopsPerSecond(cores) : f1;
+            double f = used == 1 ? f1 : used == cores ? fAll : PeakFlops.MeasureFlopsPerSecond(used);
+            limits = Roofline.Of(model, tps, new MachineLimits(1L << 30, used, bandwidth, bandwidthAll, bandwidthUsed, f1, fAll, f));
+        }
         return new GlaReleaseBenchmarkResult(
             ConfigJson(c), model.ParameterCount, weightBytes, stateBytes, textTokens, steps, tps,
             ticks[steps / 2] * 1000.0 / Stopwatch.Frequency, TokensPerSecondOfAudio / tps, alloc / (double)(many is null ? steps : 2 * steps), bandwidth / 1e9,
             roof, 100 * tps / roof, roofState, 100 * tps / roofState, 1000 * cpu.TotalSeconds / steps, bestTps, 100 * bestTps / roof, MachineInfo.Current().Summary, LoadAverage(), precision.Name(), bandwidthAll / 1e9,
-            n, tpsOne, tps / tpsOne, bandwidthUsed / 1e9);
+            n, tpsOne, tps / tpsOne, bandwidthUsed / 1e9, limits);
     }
 
     private static IStepSession Session(GlaTtsModel model, int[] text)

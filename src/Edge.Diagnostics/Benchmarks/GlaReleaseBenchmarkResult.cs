@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Edge.Diagnostics;
 
 /// <summary>What <see cref="GlaReleaseBenchmark.Run"/> measured; <c>edge bench --gla-release --json</c> prints it with snake_case keys.</summary>
@@ -27,9 +29,11 @@ namespace Edge.Diagnostics;
 /// <param name="OneThreadTokensPerSecond">The same steps on one thread, timed in blocks alternating with the threaded ones (equal to <paramref name="TokensPerSecond"/> on one thread).</param>
 /// <param name="ThreadsSpeedup"><paramref name="TokensPerSecond"/> over <paramref name="OneThreadTokensPerSecond"/>.</param>
 /// <param name="RooflineBandwidthGigabytesPerSecond">The bandwidth the roofline uses: that of <paramref name="Threads"/> threads reading at once (one per core at most).</param>
+/// <param name="Roofline">With <c>--roofline</c>: the step against the measured bandwidth and peak FLOP rate (absent from the JSON otherwise).</param>
 public sealed record GlaReleaseBenchmarkResult(
     IReadOnlyDictionary<string, object> Config, long Parameters, long WeightBytesPerToken, long StateBytes, int TextTokens, int Steps,
     double TokensPerSecond, double MsPerTokenP50, double RealTimeFactor, double AllocBytesPerStep, double BandwidthGigabytesPerSecond,
     double RooflineTokensPerSecond, double RooflinePercent, double RooflineWithStateTokensPerSecond, double RooflineWithStatePercent, double CpuMsPerToken, double BestTokensPerSecond, double BestRooflinePercent,
     string Machine, double LoadAverage, string Precision, double BandwidthAllCoresGigabytesPerSecond,
-    int Threads, double OneThreadTokensPerSecond, double ThreadsSpeedup, double RooflineBandwidthGigabytesPerSecond);
+    int Threads, double OneThreadTokensPerSecond, double ThreadsSpeedup, double RooflineBandwidthGigabytesPerSecond,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RooflineResult? Roofline = null);
