@@ -35,10 +35,10 @@ internal static class BenchCommand
         int warmup = (int)a.Long("--warmup", 2000, 0, 10_000_000);
         if (a.Flag("--compare")) return Compare(a, pkg, steps, warmup, json, stdout, stderr);
 
-        var backend = BackendChoice.From(a, stderr);
+        var backend = BackendChoice.From(a, stderr, pkg);
         bool roofline = a.Flag("--roofline");
         if (roofline && backend is not CpuBackend) throw new UsageException("bench: --roofline measures Edge's CPU kernels; drop --backend onnx.");
-        using var model = EdgeModel.Load(pkg, BackendChoice.LoadOptions(backend, a));
+        using var model = EdgeModel.Load(pkg, BackendChoice.LoadOptions(backend, a, pkg));
         WarnIfDebug(stderr);
         var r = StepBenchmark.Run(model, steps, warmup, new ProgressBar(stderr, "bench", !json).Report);
         var limits = roofline ? RooflineOutput.Measure(model, r, stderr, json) : null;
@@ -72,10 +72,11 @@ internal static class BenchCommand
         int steps = (int)a.Long("--steps", 100, 1, 100_000);
         int warmup = (int)a.Long("--warmup", 10, 0, 100_000);
         bool json = a.Flag("--json");
-        if (a.Value("--backend") is not null || a.Value("--ep") is not null || a.Value("--profile") is not null)
-            throw new UsageException("bench: --gla-release runs Edge's CPU kernels only; drop --backend, --ep and --profile.");
-        var precision = BackendChoice.Precision(a) ?? WeightPrecision.Fp32;
-        int? asked = BackendChoice.Threads(a);
+        if (a.Value("--backend") is not null || a.Value("--ep") is not null)
+            throw new UsageException("bench: --gla-release runs Edge's CPU kernels only; drop --backend and --ep.");
+        var cpu = BackendChoice.CpuOptions(a, "gla-tts");   // --precision and --threads, else --profile's for gla-tts
+        var precision = cpu.Precision ?? WeightPrecision.Fp32;
+        int? asked = cpu.Threads;
         WarnIfDebug(stderr);
         var r = GlaReleaseBenchmark.Run(steps, warmup, json ? null : m => stderr.WriteLine($"bench: {m}"), precision, asked, a.Flag("--roofline"));
         if (json)
@@ -140,8 +141,8 @@ internal static class BenchCommand
         var onnx = BackendChoice.Onnx(a, stderr);
         using (EdgeModel.Load(pkg)) { }   // a broken package is its one-line error before any warning or work
         WarnIfDebug(stderr);
-        var cpu = Measure(pkg, CpuBackend.Instance, BackendChoice.Threads(a), steps, warmup, json, stderr, out string family);
-        var other = Measure(pkg, onnx, null, steps, warmup, json, stderr, out _);
+        var cpu = Measure(pkg, BackendChoice.LoadOptions(CpuBackend.Instance, a, pkg), steps, warmup, json, stderr, out string family);
+        var other = Measure(pkg, BackendChoice.LoadOptions(onnx), steps, warmup, json, stderr, out _);
         var ratio = new BenchRatio(other.UsPerStepP50 / cpu.UsPerStepP50, other.UsPerStepP99 / cpu.UsPerStepP99, other.StepsPerSecond / cpu.StepsPerSecond);
         if (json)
         {
@@ -160,11 +161,11 @@ internal static class BenchCommand
         return 0;
     }
 
-    private static StepBenchmarkResult Measure(string pkg, IBackend backend, int? threads, long steps, int warmup, bool json, TextWriter stderr, out string family)
+    private static StepBenchmarkResult Measure(string pkg, EdgeModelOptions options, long steps, int warmup, bool json, TextWriter stderr, out string family)
     {
-        using var model = EdgeModel.Load(pkg, BackendChoice.LoadOptions(backend, threads: threads));
+        using var model = EdgeModel.Load(pkg, options);
         family = model.Family;
-        return StepBenchmark.Run(model, steps, warmup, new ProgressBar(stderr, $"bench {backend.Name}", !json).Report);
+        return StepBenchmark.Run(model, steps, warmup, new ProgressBar(stderr, $"bench {options.Backend!.Name}", !json).Report);
     }
 
     /// <summary><c>--compare --json</c>: both results and the ratio ONNX over CPU (above 1: ONNX takes longer per step).</summary>
