@@ -43,13 +43,14 @@ internal static class ProfileDetect
             string pkg = DemoModels.Extract(modelName);
             var mine = new List<Run>();
             IStepCost? cost = null;
+            bool threaded = false;   // only families whose step splits its products (IThreadReport) get a run on one thread a core
             foreach (var precision in Enum.GetValues<WeightPrecision>())
             {
-                mine.Add(Time(family, modelName, pkg, BackendChoice.LoadOptions(CpuBackend.Instance, precision, 1), precision.Name(), 1, warmup, measure, m => cost ??= m.StepCost));
+                mine.Add(Time(family, modelName, pkg, BackendChoice.LoadOptions(CpuBackend.Instance, precision, 1), precision.Name(), 1, warmup, measure, m => { cost ??= m.StepCost; threaded |= m.StepModel is IThreadReport; }));
                 progress(Line(mine[^1]));
             }
             var bestCpu = mine.Where(r => r.UsPerStep is not null).MinBy(r => r.UsPerStep);
-            if (bestCpu is not null && machine.Cores > 1)
+            if (bestCpu is not null && machine.Cores > 1 && threaded)
             {
                 var p = WeightPrecisions.TryParse(bestCpu.Precision, out var parsed) ? parsed : WeightPrecision.Fp32;
                 mine.Add(Time(family, modelName, pkg, BackendChoice.LoadOptions(CpuBackend.Instance, p, machine.Cores), bestCpu.Precision, machine.Cores, warmup, measure, _ => { }));

@@ -55,6 +55,16 @@ public partial class CliReferenceTests : IDisposable
     }
 
     [Fact]
+    public void Roofline_json_adds_exactly_the_documented_keys()
+    {
+        string ecg = RepoPaths.Models("gru-attention-ecg");
+        var plain = Keys(Json("bench", ecg, "--steps", "200", "--warmup", "10", "--json"));
+        var roofline = Keys(Json("bench", ecg, "--steps", "200", "--warmup", "10", "--roofline", "--json"));
+        roofline.ExceptWith(plain);
+        Assert.Equal(Documented("edge bench --roofline"), roofline.Order());
+    }
+
+    [Fact]
     public void Every_command_answers_help_with_its_own_usage_and_exit_0()
     {
         foreach (string command in Edge.Cli.Usage.Commands.Split(", "))
