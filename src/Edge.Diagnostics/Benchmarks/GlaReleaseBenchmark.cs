@@ -66,10 +66,19 @@ public static class GlaReleaseBenchmark
         var ticksOne = many is null ? ticks : new long[steps];
         long alloc = 0, workers0 = threaded?.WorkerAllocatedBytes ?? 0;
         var cpu = TimeSpan.Zero;
-        int block = many is null ? steps : Math.Max(1, steps / 10);
+        // Ten blocks; after each, one more bandwidth pass on the steps' thread count, so the probe samples the same
+        // spells of load from other work the steps do (a fastest step must not beat a probe that ran only at the start).
+        int block = Math.Max(1, steps / 10);
+        int used = Math.Min(n, Environment.ProcessorCount);
         for (int done = 0; done < steps; done += block)
         {
             int count = Math.Min(block, steps - done);
+            if (done > 0)
+            {
+                bandwidthUsed = Math.Max(bandwidthUsed, MemoryBandwidth.MeasureReadBytesPerSecond(1L << 30, passes: 1, threads: used));
+                if (used == 1) bandwidth = bandwidthUsed;
+                if (used == Environment.ProcessorCount) bandwidthAll = bandwidthUsed;
+            }
             if (many is not null)
             {
                 var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;

@@ -13,7 +13,7 @@ namespace Edge.Diagnostics;
 /// <param name="MsPerTokenP50">Median milliseconds per step.</param>
 /// <param name="RealTimeFactor">Seconds of compute per second of audio at 75 tokens/s (below 1 is faster than real time).</param>
 /// <param name="AllocBytesPerStep">Managed bytes allocated per step, on every thread the steps used.</param>
-/// <param name="BandwidthGigabytesPerSecond">Measured single-thread streaming read bandwidth (best of one and eight streams), 10^9 bytes/s.</param>
+/// <param name="BandwidthGigabytesPerSecond">Measured single-thread streaming read bandwidth (best of 1, 4, 8 and 16 streams a thread, and of the passes between blocks of steps), 10^9 bytes/s.</param>
 /// <param name="RooflineTokensPerSecond">The bandwidth of as many threads as step (<paramref name="RooflineBandwidthGigabytesPerSecond"/>) over weight bytes per token.</param>
 /// <param name="RooflinePercent">Measured tokens/s as a percentage of the roofline.</param>
 /// <param name="RooflineWithStateTokensPerSecond">Bandwidth over (weights + state read and written) per token.</param>

@@ -146,7 +146,16 @@ public sealed record DeviceProfile(string Name, IReadOnlyList<string> ExecutionP
         && AllowFallback == other.AllowFallback && IntraOpThreads == other.IntraOpThreads && AllowSpinning == other.AllowSpinning
         && DeviceId == other.DeviceId && Backends.SequenceEqual(other.Backends) && Cpu == other.Cpu
         && Families.Count == other.Families.Count && Families.All(p => other.Families.TryGetValue(p.Key, out var v) && v == p.Value)
-        && Measured?.GetRawText() == other.Measured?.GetRawText();
+        && Compact(Measured) == Compact(other.Measured);
+
+    // The JSON text without insignificant whitespace (numbers keep their text), for comparing Measured.
+    private static string? Compact(JsonElement? e)
+    {
+        if (e is not { } v) return null;
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer)) v.WriteTo(w);
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Name, AllowFallback, IntraOpThreads, DeviceId, Cpu, Families.Count);
