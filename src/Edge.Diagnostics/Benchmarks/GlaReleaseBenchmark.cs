@@ -107,7 +107,7 @@ public static class GlaReleaseBenchmark
         if (roofline)
         {
             log?.Invoke("measuring the peak FLOP rate …");
-            int cores = Environment.ProcessorCount, used = Math.Min(n, cores);
+            int cores = Environment.ProcessorCount;
             double f1 = PeakFlops.MeasureFlopsPerSecond(1), fAll = cores > 1 ? PeakFlops.MeasureFlopsPerSecond(cores) : f1;
             double f = used == 1 ? f1 : used == cores ? fAll : PeakFlops.MeasureFlopsPerSecond(used);
             limits = Roofline.Of(model, tps, new MachineLimits(1L << 30, used, bandwidth, bandwidthAll, bandwidthUsed, f1, fAll, f));
