@@ -96,9 +96,9 @@ public sealed class ProfileCommandTests : IDisposable
         using var doc = JsonDocument.Parse(r.Stdout);
         var roof = doc.RootElement.GetProperty("roofline");
         Assert.Equal(16_869, roof.GetProperty("flops_per_step").GetInt64());   // the ECG GRU's products and elementwise work (StepCostTests)
-        Assert.Equal(784, roof.GetProperty("state_bytes_per_step").GetInt64());
+        Assert.Equal(1184, roof.GetProperty("state_bytes_per_step").GetInt64());
         double sps = doc.RootElement.GetProperty("steps_per_second").GetDouble();
-        double bytes = roof.GetProperty("weight_bytes_per_step").GetInt64() + 784.0;
+        double bytes = roof.GetProperty("weight_bytes_per_step").GetInt64() + 1184.0;
         Assert.Equal(bytes * sps / roof.GetProperty("bandwidth_bytes_per_second").GetDouble(), roof.GetProperty("bandwidth_fraction").GetDouble(), 3);
         Assert.True(roof.GetProperty("peak_flops_one_core").GetDouble() > 0);
         Assert.True(roof.GetProperty("probe_bytes").GetInt64() >= bytes / 2);

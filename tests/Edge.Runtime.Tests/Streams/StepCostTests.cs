@@ -21,7 +21,7 @@ public sealed class StepCostTests
         long flops = (2 * 96 * 49 + 96) + (2 * 48 + 48) + (2 * 48 * 48 + 48) + 8 * 48 + (2 * 16 * 48 + 16) + (2 * 96 + 1) + 3 * 16 + 4 + 8 * 48;
         Assert.Equal(16_869, flops);
         Assert.Equal(flops, cost.FlopsPerStep);
-        Assert.Equal(2 * 4 * (48 + 1 + 1 + 48), cost.StateBytesPerStep);   // h, m, c, a read and written
+        Assert.Equal(2 * (4 * 48 + 8 * (1 + 1 + 48)), cost.StateBytesPerStep);   // h (f32) and m, c, a (f64) read and written
         // 8,149 floats of weights, biases and scalers; panels may pad the matrices' rows, never by a fifth.
         const long floats = 3 * 48 * 1 + 3 * 48 * 48 + 4 * 48 + 16 * 48 + 16 + 16 + 96 + 1 + 4;
         Assert.InRange(cost.WeightBytesPerStep, 4 * floats, 4 * floats * 6 / 5);

@@ -5,8 +5,8 @@ namespace Edge.Families.GruAttention;
 
 /// <summary>
 /// A step's cost for roofline reports. Weights: every GRU layer's three matrices and biases, the attention's projection,
-/// bias and context vector, the head and the input and output scalers. State: unwindowed, the whole state read and
-/// written; windowed, the whole ring read and h, one ring row and the two counters written. FLOPs: 2·rows·cols + rows per
+/// bias and context vector, the head and the input and output scalers. State: unwindowed, the whole state (h in f32, the
+/// running sums m, c, a in f64) read and written; windowed, the whole ring read and h, one ring row and the two counters written. FLOPs: 2·rows·cols + rows per
 /// product (its bias), eight per hidden unit per layer for the gates (two sigmoids, r ⊙, tanh, the blend), the attention's
 /// tanh and dot, and its softmax: about 8·H unwindowed, 2·W·(H + 2) over a window of W.
 /// </summary>
