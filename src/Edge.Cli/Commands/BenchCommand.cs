@@ -95,7 +95,7 @@ internal static class BenchCommand
         stdout.WriteLine(string.Create(c, $"fastest step {r.BestTokensPerSecond:F2} tokens/s = {r.BestRooflinePercent:F0}% of the roofline (least interference from other work)"));
         stdout.WriteLine(string.Create(c, $"real time    RTF {r.RealTimeFactor:F2} at 75 tokens/s ({1 / r.RealTimeFactor:F2}× real time)"));
         stdout.WriteLine(string.Create(c, $"alloc/step   {r.AllocBytesPerStep:F1} bytes"));
-        stdout.WriteLine(string.Create(c, $"bandwidth    {r.BandwidthGigabytesPerSecond:F2} GB/s on 1 thread, {r.BandwidthAllCoresGigabytesPerSecond:F2} GB/s on {Environment.ProcessorCount} (streaming read of 1 GiB, best of 1, 4, 8 and 16 streams a thread, 3 passes each, and one more pass after each block of steps)"));
+        stdout.WriteLine(string.Create(c, $"bandwidth    {r.BandwidthGigabytesPerSecond:F2} GB/s on 1 thread, {r.BandwidthAllCoresGigabytesPerSecond:F2} GB/s on {Environment.ProcessorCount} (streaming read of a step's bytes, best of 1, 4, 8 and 16 streams a thread, 3 passes each, and one more pass after each block of steps)"));
         stdout.WriteLine(string.Create(c, $"roofline     {r.RooflineTokensPerSecond:F2} tokens/s = bandwidth on {threads} ({r.RooflineBandwidthGigabytesPerSecond:F2} GB/s) / weight bytes; measured {r.RooflinePercent:F0}% of it"));
         stdout.WriteLine(string.Create(c, $"  +state     {r.RooflineWithStateTokensPerSecond:F2} tokens/s counting the state read and written; measured {r.RooflineWithStatePercent:F0}% of it"));
         if (r.Roofline is not null) RooflineOutput.Print(r.Roofline, stdout, 13);

@@ -42,12 +42,15 @@ public static class GlaReleaseBenchmark
         int n = threads ?? Edge.Kernels.KernelThreads.Automatic(model.StepWeightBytes);
         using var threaded = n > 1 ? model.WithThreads(n) : null;
         log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{model.ParameterCount / 1e6:F1} M parameters; measuring memory bandwidth …"));
-        double bandwidth = MemoryBandwidth.MeasureReadBytesPerSecond(1L << 30, passes: 3, threads: 1);
+        // The probe reads as many bytes a pass as a step moves (weights and state, at least 256 MiB: far past any cache),
+        // so its passes and the steps are timed over spells of the same length.
+        long probe = Math.Max(model.StepWeightBytes + model.State.Bytes, 256L << 20);
+        double bandwidth = MemoryBandwidth.MeasureReadBytesPerSecond(probe, passes: 3, threads: 1);
         double bandwidthAll = Environment.ProcessorCount > 1
-            ? MemoryBandwidth.MeasureReadBytesPerSecond(1L << 30, passes: 3, threads: Environment.ProcessorCount) : bandwidth;
+            ? MemoryBandwidth.MeasureReadBytesPerSecond(probe, passes: 3, threads: Environment.ProcessorCount) : bandwidth;
         // The roofline's bandwidth is that of as many threads as step (one per core at most).
         double bandwidthUsed = n == 1 ? bandwidth : n >= Environment.ProcessorCount ? bandwidthAll
-            : MemoryBandwidth.MeasureReadBytesPerSecond(1L << 30, passes: 3, threads: n);
+            : MemoryBandwidth.MeasureReadBytesPerSecond(probe, passes: 3, threads: n);
 
         const int textTokens = 64;
         int[] text = [GlaTokenizer.Bos, .. Enumerable.Range(0, textTokens - 2).Select(i => 3 + i % 250), GlaTokenizer.Eos];
@@ -75,7 +78,7 @@ public static class GlaReleaseBenchmark
             int count = Math.Min(block, steps - done);
             if (done > 0)
             {
-                bandwidthUsed = Math.Max(bandwidthUsed, MemoryBandwidth.MeasureReadBytesPerSecond(1L << 30, passes: 1, threads: used));
+                bandwidthUsed = Math.Max(bandwidthUsed, MemoryBandwidth.MeasureReadBytesPerSecond(probe, passes: 1, threads: used));
                 if (used == 1) bandwidth = bandwidthUsed;
                 if (used == Environment.ProcessorCount) bandwidthAll = bandwidthUsed;
             }
@@ -110,7 +113,7 @@ public static class GlaReleaseBenchmark
             int cores = Environment.ProcessorCount;
             double f1 = PeakFlops.MeasureFlopsPerSecond(1), fAll = cores > 1 ? PeakFlops.MeasureFlopsPerSecond(cores) : f1;
             double f = used == 1 ? f1 : used == cores ? fAll : PeakFlops.MeasureFlopsPerSecond(used);
-            limits = Roofline.Of(model, tps, new MachineLimits(1L << 30, used, bandwidth, bandwidthAll, bandwidthUsed, f1, fAll, f));
+            limits = Roofline.Of(model, tps, new MachineLimits(probe, used, bandwidth, bandwidthAll, bandwidthUsed, f1, fAll, f));
         }
         return new GlaReleaseBenchmarkResult(
             ConfigJson(c), model.ParameterCount, weightBytes, stateBytes, textTokens, steps, tps,
