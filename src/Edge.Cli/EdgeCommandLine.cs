@@ -52,6 +52,7 @@ public static class EdgeCommandLine
                 "inspect" => InspectCommand.Run(rest, stdout),
                 "tts" => TtsCommand.Run(rest, Console.IsInputRedirected ? Console.In : null, stdout, stderr),
                 "clone" => CloneCommand.Run(rest, stdout),
+                "profile" => ProfileCommand.Run(rest, stdout, stderr),
                 "--version" or "version" => Version(stdout),
                 _ => throw new UsageException($"unknown command '{args[0]}'. Commands: {Usage.Commands}. Run 'edge help' for details."),
             };

@@ -3,7 +3,7 @@ namespace Edge.Cli;
 /// <summary>The help text (the command line is a contract: docs/cli.md documents it).</summary>
 internal static class Usage
 {
-    public const string Commands = "info, run, bench, forecast, pdm, tts, clone, quantize, import, inspect, monitor, demo";
+    public const string Commands = "info, run, bench, forecast, pdm, tts, clone, quantize, import, inspect, profile, monitor, demo";
 
     public const string Text = """
         edge: run recurrent models token by token with a fixed-size state.
@@ -16,7 +16,9 @@ internal static class Usage
             Steps the model over IN ([T,F] float32) and writes OUT ([T,O] float32).
             --state-in starts from a saved state; --state-out saves the final one.
             --backend onnx runs the package's ONNX graph; --ep picks the execution provider;
-            --profile reads device-profiles/*.json (provider order, fallback, threads).
+            --profile reads device-profiles/*.json: which backend first, ONNX providers, fallback and threads,
+            the CPU backend's precision, threads and batch limit (per family too); --backend, --precision
+            and --threads given on the line win. bench, forecast, pdm, tts and clone take it too.
             --precision keeps the CPU backend's weight matrices at fp32, fp16, int8 or q4 in memory
             (default: as the package stores them); bench, forecast, pdm and tts take it too.
             --threads N (1 … 256) splits a step's large matrix products across N threads, same outputs
@@ -25,11 +27,13 @@ internal static class Usage
             [T, n_quant·(n_codebook+3)]; --text "…" (required) conditions them, --voice F starts from a
             voice, --voice-out F saves the memory after the run as a voice (run it over a reference clip's codes).
         edge bench PKG [--steps N] [--warmup N] [--backend cpu|onnx] [--ep …] [--profile F]
-                 [--compare | --batch B] [--json]
+                 [--compare | --batch B | --roofline] [--json]
             µs per step (p50, p99), steps/s, bytes allocated per step, RSS growth, state bytes.
             --compare runs the cpu and onnx backends one after the other and prints onnx/cpu.
             --batch B steps B streams together (one StreamBatch) against one stream alone: µs per batch
             step and per stream, and the ratio to batch 1.
+            --roofline adds weight and state bytes and FLOPs per step, this machine's measured bandwidth
+            and peak FLOP rate (one core, all cores) and the fraction of each the step reached.
         edge bench PKG --vs-transformer [--lengths 1000,10000,100000] [--window N] [--warmup S] [--plot OUT.png] [--json]
             An aaren model against a causal Transformer of the same sizes with a growing KV cache:
             µs per step (median and mean over the N=1000 steps before each length) and state/cache
@@ -42,16 +46,18 @@ internal static class Usage
             held-out rows, and with --plot draws history, forecast and truth. model.json's "forecast" object
             says how rows become inputs (value, lags, calendar sin/cos); empty cells are interpolated by default.
             --start-row streams from that data row on (fresh state); earlier rows only feed lag inputs.
-        edge bench --gla-release [--steps N] [--warmup N] [--precision fp32|fp16|int8|q4] [--threads N] [--batch B] [--json]
+        edge bench --gla-release [--steps N] [--warmup N] [--precision fp32|fp16|int8|q4] [--threads N] [--profile F] [--batch B] [--roofline] [--json]
             gla-tts at release size (d 1024, 6+6 GLA blocks, 4096 codes, random weights made in memory):
             decoder tokens/s, real-time factor at 75 tokens/s, measured memory bandwidth and the roofline;
-            on N > 1 threads also the same steps on 1 thread, interleaved, and the ratio.
+            on N > 1 threads also the same steps on 1 thread, interleaved, and the ratio; --roofline
+            as for a package (bytes, FLOPs, bandwidth, peak FLOP rate, fractions).
         edge bench PKG --soak [--steps N] [--json]
             One stream for N steps (10 million) over adversarial inputs: random, constant, ±1e6, ±1000 in
             turn, denormal, zeros. Every output and state value must stay finite; prints the largest |value|
             of each state entry per phase, RSS and GC counts. Exit 1 when anything went non-finite.
 
         edge pdm --csv RUN.csv [--models DIR] [--json] [--plot OUT.png] [--state-in F] [--state-out F]
+                 [--precision P] [--threads N] [--profile F]
             Replays a laser aging run (bias_ma, monitor_ua, case_temp_c, time_h) through the predictive-
             maintenance pipeline: predictor every reading, detector, RUL from the first alert. Prints each
             alert with its time, score and RUL estimate, rejected readings and end of life; --json prints
@@ -59,13 +65,14 @@ internal static class Usage
             whole pipeline's state in one file. --models: a folder with laser-predictor, -detector, -rul.
 
         edge tts "TEXT" -o OUT.wav [--model PKG] [--voice F] [--seed N] [--top-k N] [--temperature T]
-                 [--rate HZ] [--play] [--json] [--precision P] [--threads N]
+                 [--rate HZ] [--play] [--json] [--precision P] [--threads N] [--profile F]
         edge tts --text-file F -o OUT.wav …      COMMAND | edge tts - -o OUT.wav …
             Speaks the text with a voice package (the embedded default without --model), streaming the
             audio into the WAV (16-bit mono; --rate resamples) and, with --play, to aplay as it is made.
             Text is lower-cased and split into sentences; spell out digits (twelve, not 12). --json prints
             load_ms, time_to_first_audio_ms, real_time_factor, tokens, audio_seconds, alloc_bytes_per_token.
         edge clone REF.wav -o VOICE.safetensors [--text "transcript"] [--model PKG] [--max-seconds S] [--json]
+                   [--precision P] [--threads N] [--profile F]
             Makes a voice from a reference clip (WAV, any rate, mono or stereo) without training: the
             decoder reads the clip's codes with its transcript and its memory is saved (fixed size, bound
             to the model); speak with it by edge tts --voice VOICE.safetensors.
@@ -83,6 +90,12 @@ internal static class Usage
         edge inspect PKG [--json]
             A package's family, step input and output sizes, state layout and bytes, weights (tensors,
             parameters, stored precision), files, identity (sha256) and provenance.
+
+        edge profile detect -o mine.json [--name NAME] [--quick]
+            Measures this machine (instruction sets, read bandwidth and peak FLOP rate on one core and on
+            all, each embedded family on the CPU backend at fp32, fp16, int8 and q4, on 1 thread and on one
+            a core, and on ONNX Runtime; under a minute, --quick a few seconds) and writes a device profile
+            that runs each family with its fastest settings. Progress goes to standard error.
 
         edge monitor --config FILE [--check-config]
             The monitoring daemon: sensor streams through the maintenance pipeline, alerts over

@@ -9,7 +9,7 @@ using Edge.Streams;
 namespace Edge.Cli.Commands;
 
 /// <summary>
-/// <c>edge bench PKG [--steps N] [--warmup N] [--backend …] [--ep …] [--profile F] [--compare] [--json]</c>, or
+/// <c>edge bench PKG [--steps N] [--warmup N] [--backend …] [--ep …] [--profile F] [--compare] [--roofline] [--json]</c>, or
 /// <c>edge bench --gla-release</c>, and with <c>--vs-transformer</c> the constant-memory comparison (<see cref="VsTransformerBench"/>).
 /// </summary>
 internal static class BenchCommand
@@ -17,10 +17,12 @@ internal static class BenchCommand
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var a = ParsedArguments.Parse("bench", args, ["--steps", "--warmup", "--lengths", "--window", "--plot", "--batch", .. BackendChoice.Options],
-            ["--json", "--compare", "--gla-release", "--vs-transformer", "--soak"]);
+            ["--json", "--compare", "--gla-release", "--vs-transformer", "--soak", "--roofline"]);
         if (a.Flag("--gla-release")) return GlaRelease(a, stdout, stderr);
         string pkg = a.Positional(0, "PKG (a model package folder or zip)");
         a.ExpectPositionals(1);
+        if (a.Flag("--roofline") && (a.Flag("--vs-transformer") || a.Flag("--soak") || a.Flag("--compare") || a.Value("--batch") is not null))
+            throw new UsageException("bench: --roofline goes with a plain bench or --gla-release, not --compare, --batch, --vs-transformer or --soak.");
         if (a.Flag("--vs-transformer")) return VsTransformerBench.Run(pkg, a, stdout, stderr);
         if (a.Flag("--soak")) return SoakBench.Run(pkg, a, stdout, stderr);
         foreach (var only in new[] { "--lengths", "--window", "--plot" })
@@ -33,13 +35,16 @@ internal static class BenchCommand
         int warmup = (int)a.Long("--warmup", 2000, 0, 10_000_000);
         if (a.Flag("--compare")) return Compare(a, pkg, steps, warmup, json, stdout, stderr);
 
-        var backend = BackendChoice.From(a, stderr);
-        using var model = EdgeModel.Load(pkg, BackendChoice.LoadOptions(backend, a));
+        var backend = BackendChoice.From(a, stderr, pkg);
+        bool roofline = a.Flag("--roofline");
+        if (roofline && backend is not CpuBackend) throw new UsageException("bench: --roofline measures Edge's CPU kernels; drop --backend onnx.");
+        using var model = EdgeModel.Load(pkg, BackendChoice.LoadOptions(backend, a, pkg));
         WarnIfDebug(stderr);
         var r = StepBenchmark.Run(model, steps, warmup, new ProgressBar(stderr, "bench", !json).Report);
+        var limits = roofline ? RooflineOutput.Measure(model, r, stderr, json) : null;
         if (json)
         {
-            stdout.WriteLine(JsonOutput.Serialize(r));
+            stdout.WriteLine(limits is null ? JsonOutput.Serialize(r) : RooflineOutput.Json(r, limits));
             return 0;
         }
         var c = CultureInfo.InvariantCulture;
@@ -50,6 +55,7 @@ internal static class BenchCommand
         stdout.WriteLine(string.Create(c, $"alloc/step {r.AllocBytesPerStep:F3} bytes"));
         stdout.WriteLine(string.Create(c, $"RSS growth {r.RssGrowthBytes:N0} bytes"));
         stdout.WriteLine(string.Create(c, $"state      {r.StateBytes:N0} bytes per stream"));
+        if (limits is not null) RooflineOutput.Print(limits, stdout, 11);
         return 0;
     }
 
@@ -71,13 +77,14 @@ internal static class BenchCommand
         int steps = (int)a.Long("--steps", 100, 1, 100_000);
         int warmup = (int)a.Long("--warmup", 10, 0, 100_000);
         bool json = a.Flag("--json");
-        if (a.Value("--backend") is not null || a.Value("--ep") is not null || a.Value("--profile") is not null)
-            throw new UsageException("bench: --gla-release runs Edge's CPU kernels only; drop --backend, --ep and --profile.");
-        var precision = BackendChoice.Precision(a) ?? WeightPrecision.Fp32;
-        int? asked = BackendChoice.Threads(a);
+        if (a.Value("--backend") is not null || a.Value("--ep") is not null)
+            throw new UsageException("bench: --gla-release runs Edge's CPU kernels only; drop --backend and --ep.");
+        var cpu = BackendChoice.CpuOptions(a, "gla-tts");   // --precision and --threads, else --profile's for gla-tts
+        var precision = cpu.Precision ?? WeightPrecision.Fp32;
+        int? asked = cpu.Threads;
         WarnIfDebug(stderr);
         if (a.Value("--batch") is not null) return GlaReleaseBatch(a, steps, json, precision, asked, stdout, stderr);
-        var r = GlaReleaseBenchmark.Run(steps, warmup, json ? null : m => stderr.WriteLine($"bench: {m}"), precision, asked);
+        var r = GlaReleaseBenchmark.Run(steps, warmup, json ? null : m => stderr.WriteLine($"bench: {m}"), precision, asked, a.Flag("--roofline"));
         if (json)
         {
             stdout.WriteLine(JsonOutput.Serialize(r));
@@ -94,9 +101,10 @@ internal static class BenchCommand
         stdout.WriteLine(string.Create(c, $"fastest step {r.BestTokensPerSecond:F2} tokens/s = {r.BestRooflinePercent:F0}% of the roofline (least interference from other work)"));
         stdout.WriteLine(string.Create(c, $"real time    RTF {r.RealTimeFactor:F2} at 75 tokens/s ({1 / r.RealTimeFactor:F2}× real time)"));
         stdout.WriteLine(string.Create(c, $"alloc/step   {r.AllocBytesPerStep:F1} bytes"));
-        stdout.WriteLine(string.Create(c, $"bandwidth    {r.BandwidthGigabytesPerSecond:F2} GB/s on 1 thread, {r.BandwidthAllCoresGigabytesPerSecond:F2} GB/s on {Environment.ProcessorCount} (streaming read of 1 GiB, best of 1 and 8 streams a thread, 3 passes each)"));
+        stdout.WriteLine(string.Create(c, $"bandwidth    {r.BandwidthGigabytesPerSecond:F2} GB/s on 1 thread, {r.BandwidthAllCoresGigabytesPerSecond:F2} GB/s on {Environment.ProcessorCount} (streaming read of a step's bytes, best of 1, 4, 8 and 16 streams a thread, 3 passes each, and one more pass after each block of steps)"));
         stdout.WriteLine(string.Create(c, $"roofline     {r.RooflineTokensPerSecond:F2} tokens/s = bandwidth on {threads} ({r.RooflineBandwidthGigabytesPerSecond:F2} GB/s) / weight bytes; measured {r.RooflinePercent:F0}% of it"));
         stdout.WriteLine(string.Create(c, $"  +state     {r.RooflineWithStateTokensPerSecond:F2} tokens/s counting the state read and written; measured {r.RooflineWithStatePercent:F0}% of it"));
+        if (r.Roofline is not null) RooflineOutput.Print(r.Roofline, stdout, 13);
         stdout.WriteLine(string.Create(c, $"load avg     {r.LoadAverage:F2} (other work on the machine lowers every figure above)"));
         return 0;
     }
@@ -163,8 +171,8 @@ internal static class BenchCommand
         var onnx = BackendChoice.Onnx(a, stderr);
         using (EdgeModel.Load(pkg)) { }   // a broken package is its one-line error before any warning or work
         WarnIfDebug(stderr);
-        var cpu = Measure(pkg, CpuBackend.Instance, BackendChoice.Threads(a), steps, warmup, json, stderr, out string family);
-        var other = Measure(pkg, onnx, null, steps, warmup, json, stderr, out _);
+        var cpu = Measure(pkg, BackendChoice.LoadOptions(CpuBackend.Instance, a, pkg), steps, warmup, json, stderr, out string family);
+        var other = Measure(pkg, BackendChoice.LoadOptions(onnx), steps, warmup, json, stderr, out _);
         var ratio = new BenchRatio(other.UsPerStepP50 / cpu.UsPerStepP50, other.UsPerStepP99 / cpu.UsPerStepP99, other.StepsPerSecond / cpu.StepsPerSecond);
         if (json)
         {
@@ -183,11 +191,11 @@ internal static class BenchCommand
         return 0;
     }
 
-    private static StepBenchmarkResult Measure(string pkg, IBackend backend, int? threads, long steps, int warmup, bool json, TextWriter stderr, out string family)
+    private static StepBenchmarkResult Measure(string pkg, EdgeModelOptions options, long steps, int warmup, bool json, TextWriter stderr, out string family)
     {
-        using var model = EdgeModel.Load(pkg, BackendChoice.LoadOptions(backend, threads: threads));
+        using var model = EdgeModel.Load(pkg, options);
         family = model.Family;
-        return StepBenchmark.Run(model, steps, warmup, new ProgressBar(stderr, $"bench {backend.Name}", !json).Report);
+        return StepBenchmark.Run(model, steps, warmup, new ProgressBar(stderr, $"bench {options.Backend!.Name}", !json).Report);
     }
 
     /// <summary><c>--compare --json</c>: both results and the ratio ONNX over CPU (above 1: ONNX takes longer per step).</summary>

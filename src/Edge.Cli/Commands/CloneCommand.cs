@@ -9,7 +9,7 @@ namespace Edge.Cli.Commands;
 /// </summary>
 internal static class CloneCommand
 {
-    private static readonly string[] Valued = ["--output", "--text", "--model", "--max-seconds"];
+    private static readonly string[] Valued = ["--output", "--text", "--model", "--max-seconds", "--precision", "--threads", "--profile"];
     private static readonly string[] Flags = ["--json"];
 
     public static int Run(string[] args, TextWriter stdout)
@@ -22,7 +22,7 @@ internal static class CloneCommand
         var defaults = new VoiceClonerOptions();
         double seconds = a.Value("--max-seconds") is { } s ? Seconds(s) : defaults.MaxPrompt.TotalSeconds;
         string package = a.Value("--model") ?? TtsCommand.DefaultPackage("clone");
-        using var cloner = VoiceCloner.Load(package, defaults with { MaxPrompt = TimeSpan.FromSeconds(seconds) });
+        using var cloner = VoiceCloner.Load(package, defaults with { MaxPrompt = TimeSpan.FromSeconds(seconds) }, BackendChoice.CpuOptions(a, "gla-tts"));
         var r = cloner.CloneWav(wav, a.Value("--text"), output);
         if (a.Flag("--json"))
         {

@@ -26,9 +26,9 @@ internal static class ForecastCommand
         if (plot is not null && !plot.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
             throw new UsageException($"forecast: --plot writes a PNG; name a file ending in .png, got '{plot}'.");
         bool json = a.Flag("--json");
-        var backend = BackendChoice.From(a, stderr);
+        var backend = BackendChoice.From(a, stderr, pkg);
 
-        using var model = EdgeModel.Load(pkg, BackendChoice.LoadOptions(backend, a));
+        using var model = EdgeModel.Load(pkg, BackendChoice.LoadOptions(backend, a, pkg));
         var spec = ForecastSpec.For(model.Package, model.InputSize);
         int horizon = (int)a.Long("--horizon", spec.Season ?? 24, 1, 10_000_000);
         int holdout = (int)a.Long("--holdout", horizon, 0, 10_000_000);

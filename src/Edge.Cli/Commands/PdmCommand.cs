@@ -29,7 +29,7 @@ internal static class PdmCommand
 
     public static int Run(string[] args, TextWriter stdout)
     {
-        var a = ParsedArguments.Parse("pdm", args, ["--csv", "--models", "--plot", "--state-in", "--state-out", "--precision"], ["--json"]);
+        var a = ParsedArguments.Parse("pdm", args, ["--csv", "--models", "--plot", "--state-in", "--state-out", "--precision", "--threads", "--profile"], ["--json"]);
         a.ExpectPositionals(0);
         string csv = a.Required("--csv");
         // Every output is checked before any work, so a typo in a folder costs nothing.
@@ -45,7 +45,7 @@ internal static class PdmCommand
         bool json = a.Flag("--json");
         string? modelsDir = a.Value("--models");
 
-        var options = new EdgeModelOptions { Precision = BackendChoice.Precision(a) };
+        var options = BackendChoice.CpuOptions(a, null);
         using var models = modelsDir is null ? DefaultModels(options) : MaintenanceModels.LoadFolder(modelsDir, options);
         using var pipeline = new MaintenancePipeline(models);
         if (stateIn is not null) pipeline.LoadState(stateIn);

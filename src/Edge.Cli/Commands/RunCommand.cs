@@ -16,10 +16,10 @@ internal static class RunCommand
         string outputPath = a.OutputPath("--output") ?? a.Required("--output");
         a.OutputPath("--state-out");
         a.OutputPath("--voice-out");
-        var backend = BackendChoice.From(a, stderr);
+        var backend = BackendChoice.From(a, stderr, pkg);
 
         var input = NpyFile.Read(inputPath);
-        using var model = EdgeModel.Load(pkg, BackendChoice.LoadOptions(backend, a));
+        using var model = EdgeModel.Load(pkg, BackendChoice.LoadOptions(backend, a, pkg));
         int f = model.InputSize;
         bool fits = input.Shape.Length == 2 ? input.Shape[1] == f : input.Shape.Length == 1 && f == 1;
         if (!fits)

@@ -17,8 +17,8 @@ internal static class SoakBench
         if (a.Value("--warmup") is not null) throw new UsageException("bench: --warmup does not apply to --soak (it warms up 2,000 steps itself).");
         long steps = a.Long("--steps", 10_000_000, Enum.GetValues<SoakPattern>().Length, 10_000_000_000);
         bool json = a.Flag("--json");
-        var backend = BackendChoice.From(a, stderr);
-        using var model = EdgeModel.Load(pkg, BackendChoice.LoadOptions(backend, threads: BackendChoice.Threads(a)));
+        var backend = BackendChoice.From(a, stderr, pkg);
+        using var model = EdgeModel.Load(pkg, BackendChoice.LoadOptions(backend, a, pkg));
         var r = SoakBenchmark.Run(model, steps, new ProgressBar(stderr, "soak", !json).Report);
         if (json)
         {

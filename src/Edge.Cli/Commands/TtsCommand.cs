@@ -15,7 +15,7 @@ internal static class TtsCommand
     /// <summary>The embedded default voice package's name (models/tts-default).</summary>
     public const string DefaultModel = "tts-default";
 
-    private static readonly string[] Valued = ["--output", "--model", "--voice", "--seed", "--rate", "--text-file", "--top-k", "--temperature", "--precision", "--threads"];
+    private static readonly string[] Valued = ["--output", "--model", "--voice", "--seed", "--rate", "--text-file", "--top-k", "--temperature", "--precision", "--threads", "--profile"];
     private static readonly string[] Flags = ["--play", "--json"];
 
     public static int Run(string[] args, TextReader? stdin, TextWriter stdout, TextWriter stderr)
@@ -37,7 +37,7 @@ internal static class TtsCommand
         string? voice = a.Value("--voice") is { } v ? Voice(v, package) : null;
         var loading = System.Diagnostics.Stopwatch.StartNew();
         using var synth = SpeechSynthesizer.Load(package, defaults with { Voice = voice, TopK = topK, Temperature = temperature },
-            new Edge.Streams.EdgeModelOptions { Precision = BackendChoice.Precision(a), Threads = BackendChoice.Threads(a) });
+            BackendChoice.CpuOptions(a, "gla-tts"));
         double loadMs = loading.Elapsed.TotalMilliseconds;
         var prepared = synth.Prepare(text);   // every text problem is reported before a file is touched
 

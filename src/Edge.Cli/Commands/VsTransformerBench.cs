@@ -22,10 +22,10 @@ internal static class VsTransformerBench
         string? plot = a.OutputPath("--plot");
         if (plot is not null && !plot.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
             throw new UsageException($"bench: --plot writes a PNG; name a file ending in .png, got '{plot}'.");
-        var backend = BackendChoice.From(a, stderr);
+        var backend = BackendChoice.From(a, stderr, pkg);
         bool json = a.Flag("--json");
 
-        using var model = EdgeModel.Load(pkg, BackendChoice.LoadOptions(backend, a));
+        using var model = EdgeModel.Load(pkg, BackendChoice.LoadOptions(backend, a, pkg));
         var bar = new ProgressBar(stderr, "bench", !json);
         var r = ConstantMemoryBenchmark.Run(model, lengths, window, warmup, progress: (label, p) => bar.Report(label == "aaren" ? p * 0.05 : 0.05 + p * 0.95));
         BenchCommand.WarnIfDebug(stderr);   // after the run: the benchmark validates the model itself, and measures allocation

@@ -30,9 +30,11 @@ public static class GlaReleaseBenchmark
     /// Builds the model with its matrices kept at <paramref name="precision"/>, measures bandwidth, runs <paramref name="steps"/> timed
     /// decoder steps on <paramref name="threads"/> threads (null: <see cref="Edge.Kernels.KernelThreads.Automatic"/> of the step's
     /// weight bytes). On more than one thread the same steps also run on one thread of the same model, in alternating
-    /// blocks, so both figures see the same load from other work.
+    /// blocks, so both figures see the same load from other work. <paramref name="roofline"/>: also measure the peak FLOP
+    /// rate and report the step against both limits (<see cref="GlaReleaseBenchmarkResult.Roofline"/>).
     /// </summary>
-    public static GlaReleaseBenchmarkResult Run(int steps = 100, int warmup = 10, Action<string>? log = null, WeightPrecision precision = WeightPrecision.Fp32, int? threads = null)
+    public static GlaReleaseBenchmarkResult Run(int steps = 100, int warmup = 10, Action<string>? log = null, WeightPrecision precision = WeightPrecision.Fp32, int? threads = null,
+        bool roofline = false)
     {
         var c = ReleaseConfig;
         log?.Invoke($"making random weights in memory ({precision.Name()}) …");
@@ -40,12 +42,15 @@ public static class GlaReleaseBenchmark
         int n = threads ?? Edge.Kernels.KernelThreads.Automatic(model.StepWeightBytes);
         using var threaded = n > 1 ? model.WithThreads(n) : null;
         log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{model.ParameterCount / 1e6:F1} M parameters; measuring memory bandwidth …"));
-        double bandwidth = MemoryBandwidth.MeasureReadBytesPerSecond(1L << 30, passes: 3, threads: 1);
+        // The probe reads as many bytes a pass as a step moves (weights and state, at least 256 MiB: far past any cache),
+        // so its passes and the steps are timed over spells of the same length.
+        long probe = Math.Max(model.StepWeightBytes + model.State.Bytes, 256L << 20);
+        double bandwidth = MemoryBandwidth.MeasureReadBytesPerSecond(probe, passes: 3, threads: 1);
         double bandwidthAll = Environment.ProcessorCount > 1
-            ? MemoryBandwidth.MeasureReadBytesPerSecond(1L << 30, passes: 3, threads: Environment.ProcessorCount) : bandwidth;
+            ? MemoryBandwidth.MeasureReadBytesPerSecond(probe, passes: 3, threads: Environment.ProcessorCount) : bandwidth;
         // The roofline's bandwidth is that of as many threads as step (one per core at most).
         double bandwidthUsed = n == 1 ? bandwidth : n >= Environment.ProcessorCount ? bandwidthAll
-            : MemoryBandwidth.MeasureReadBytesPerSecond(1L << 30, passes: 3, threads: n);
+            : MemoryBandwidth.MeasureReadBytesPerSecond(probe, passes: 3, threads: n);
 
         const int textTokens = 64;
         int[] text = [GlaTokenizer.Bos, .. Enumerable.Range(0, textTokens - 2).Select(i => 3 + i % 250), GlaTokenizer.Eos];
@@ -64,10 +69,19 @@ public static class GlaReleaseBenchmark
         var ticksOne = many is null ? ticks : new long[steps];
         long alloc = 0, workers0 = threaded?.WorkerAllocatedBytes ?? 0;
         var cpu = TimeSpan.Zero;
-        int block = many is null ? steps : Math.Max(1, steps / 10);
+        // Ten blocks; after each, one more bandwidth pass on the steps' thread count, so the probe samples the same
+        // spells of load from other work the steps do (a fastest step must not beat a probe that ran only at the start).
+        int block = Math.Max(1, steps / 10);
+        int used = Math.Min(n, Environment.ProcessorCount);
         for (int done = 0; done < steps; done += block)
         {
             int count = Math.Min(block, steps - done);
+            if (done > 0)
+            {
+                bandwidthUsed = Math.Max(bandwidthUsed, MemoryBandwidth.MeasureReadBytesPerSecond(probe, passes: 1, threads: used));
+                if (used == 1) bandwidth = bandwidthUsed;
+                if (used == Environment.ProcessorCount) bandwidthAll = bandwidthUsed;
+            }
             if (many is not null)
             {
                 var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
@@ -92,11 +106,20 @@ public static class GlaReleaseBenchmark
         double roof = bandwidthUsed / weightBytes, roofState = bandwidthUsed / (weightBytes + 2.0 * stateBytes);
         // Best step against best bandwidth pass: both as close to an idle machine as this run got.
         double bestTps = Stopwatch.Frequency / (double)ticks[0];
+        RooflineResult? limits = null;
+        if (roofline)
+        {
+            log?.Invoke("measuring the peak FLOP rate …");
+            int cores = Environment.ProcessorCount;
+            double f1 = PeakFlops.MeasureFlopsPerSecond(1), fAll = cores > 1 ? PeakFlops.MeasureFlopsPerSecond(cores) : f1;
+            double f = used == 1 ? f1 : used == cores ? fAll : PeakFlops.MeasureFlopsPerSecond(used);
+            limits = Roofline.Of(model, tps, new MachineLimits(probe, used, bandwidth, bandwidthAll, bandwidthUsed, f1, fAll, f));
+        }
         return new GlaReleaseBenchmarkResult(
             ConfigJson(c), model.ParameterCount, weightBytes, stateBytes, textTokens, steps, tps,
             ticks[steps / 2] * 1000.0 / Stopwatch.Frequency, TokensPerSecondOfAudio / tps, alloc / (double)(many is null ? steps : 2 * steps), bandwidth / 1e9,
             roof, 100 * tps / roof, roofState, 100 * tps / roofState, 1000 * cpu.TotalSeconds / steps, bestTps, 100 * bestTps / roof, MachineInfo.Current().Summary, LoadAverage(), precision.Name(), bandwidthAll / 1e9,
-            n, tpsOne, tps / tpsOne, bandwidthUsed / 1e9);
+            n, tpsOne, tps / tpsOne, bandwidthUsed / 1e9, limits);
     }
 
     private static IStepSession Session(GlaTtsModel model, int[] text)

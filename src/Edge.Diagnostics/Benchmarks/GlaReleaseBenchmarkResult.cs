@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Edge.Diagnostics;
 
 /// <summary>What <see cref="GlaReleaseBenchmark.Run"/> measured; <c>edge bench --gla-release --json</c> prints it with snake_case keys.</summary>
@@ -11,7 +13,7 @@ namespace Edge.Diagnostics;
 /// <param name="MsPerTokenP50">Median milliseconds per step.</param>
 /// <param name="RealTimeFactor">Seconds of compute per second of audio at 75 tokens/s (below 1 is faster than real time).</param>
 /// <param name="AllocBytesPerStep">Managed bytes allocated per step, on every thread the steps used.</param>
-/// <param name="BandwidthGigabytesPerSecond">Measured single-thread streaming read bandwidth (best of one and eight streams), 10^9 bytes/s.</param>
+/// <param name="BandwidthGigabytesPerSecond">Measured single-thread streaming read bandwidth (best of 1, 4, 8 and 16 streams a thread, and of the passes between blocks of steps), 10^9 bytes/s.</param>
 /// <param name="RooflineTokensPerSecond">The bandwidth of as many threads as step (<paramref name="RooflineBandwidthGigabytesPerSecond"/>) over weight bytes per token.</param>
 /// <param name="RooflinePercent">Measured tokens/s as a percentage of the roofline.</param>
 /// <param name="RooflineWithStateTokensPerSecond">Bandwidth over (weights + state read and written) per token.</param>
@@ -27,9 +29,11 @@ namespace Edge.Diagnostics;
 /// <param name="OneThreadTokensPerSecond">The same steps on one thread, timed in blocks alternating with the threaded ones (equal to <paramref name="TokensPerSecond"/> on one thread).</param>
 /// <param name="ThreadsSpeedup"><paramref name="TokensPerSecond"/> over <paramref name="OneThreadTokensPerSecond"/>.</param>
 /// <param name="RooflineBandwidthGigabytesPerSecond">The bandwidth the roofline uses: that of <paramref name="Threads"/> threads reading at once (one per core at most).</param>
+/// <param name="Roofline">With <c>--roofline</c>: the step against the measured bandwidth and peak FLOP rate (absent from the JSON otherwise).</param>
 public sealed record GlaReleaseBenchmarkResult(
     IReadOnlyDictionary<string, object> Config, long Parameters, long WeightBytesPerToken, long StateBytes, int TextTokens, int Steps,
     double TokensPerSecond, double MsPerTokenP50, double RealTimeFactor, double AllocBytesPerStep, double BandwidthGigabytesPerSecond,
     double RooflineTokensPerSecond, double RooflinePercent, double RooflineWithStateTokensPerSecond, double RooflineWithStatePercent, double CpuMsPerToken, double BestTokensPerSecond, double BestRooflinePercent,
     string Machine, double LoadAverage, string Precision, double BandwidthAllCoresGigabytesPerSecond,
-    int Threads, double OneThreadTokensPerSecond, double ThreadsSpeedup, double RooflineBandwidthGigabytesPerSecond);
+    int Threads, double OneThreadTokensPerSecond, double ThreadsSpeedup, double RooflineBandwidthGigabytesPerSecond,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RooflineResult? Roofline = null);

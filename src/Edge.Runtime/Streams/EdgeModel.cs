@@ -39,6 +39,9 @@ public sealed class EdgeModel : IDisposable
     /// <summary>Threads one step's large products are split across (1: the stepping thread alone; always 1 on a backend other than the CPU's).</summary>
     public int Threads => StepModel is IThreadReport r ? r.Threads : 1;
 
+    /// <summary>What one step reads and computes, for roofline reports; null where the step model does not say (the ONNX backend).</summary>
+    public IStepCost? StepCost => StepModel as IStepCost;
+
     /// <summary>The package it was loaded from.</summary>
     public ModelPackage Package { get; }
 

@@ -63,6 +63,15 @@ public partial class CliReferenceTests : IDisposable
     }
 
     [Fact]
+    public void Roofline_json_adds_exactly_the_documented_keys()
+    {
+        var printed = Json("bench", RepoPaths.Models("gru-attention-ecg"), "--steps", "200", "--warmup", "10", "--roofline", "--json");
+        var roofline = Keys(printed.GetProperty("roofline"));
+        roofline.Add("roofline");
+        Assert.Equal(Documented("edge bench --roofline"), roofline.Order());
+    }
+
+    [Fact]
     public void Every_command_answers_help_with_its_own_usage_and_exit_0()
     {
         foreach (string command in Edge.Cli.Usage.Commands.Split(", "))

@@ -6,7 +6,7 @@ using Edge.Streams;
 namespace Edge.Families.Aaren;
 
 /// <summary>The aaren family on the CPU backend: weights loaded once, the constant queries folded in, shared by all streams.</summary>
-public sealed class AarenModel : IStepModel, IPrecisionReport, IBatchStepModel
+public sealed partial class AarenModel : IStepModel, IPrecisionReport, IBatchStepModel
 {
     private AarenModel(AarenConfig config, PackedMatrix inProj, float[] inBias, AarenLayerWeights[] layers,
         float[] normFWeight, float[] normFBias, PackedMatrix headWeight, float[] headBias, WeightPrecision precision)

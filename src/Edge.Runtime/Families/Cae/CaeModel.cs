@@ -6,7 +6,7 @@ using Edge.Streams;
 namespace Edge.Families.Cae;
 
 /// <summary>The cae family on the CPU backend: weights loaded and repacked once for position-major signals, shared by all streams.</summary>
-public sealed class CaeModel : IStepModel, IPrecisionReport
+public sealed partial class CaeModel : IStepModel, IPrecisionReport
 {
     /// <summary>Values per step: the score and the flag (1 when score &gt; threshold).</summary>
     public const int Outputs = 2;

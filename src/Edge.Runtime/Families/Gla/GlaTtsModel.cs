@@ -10,7 +10,7 @@ namespace Edge.Families.Gla;
 /// A step maps <c>n_quant</c> audio token ids to <c>n_quant × (n_codebook + 3)</c> logits, conditioned on
 /// the stream's text (<see cref="ITextConditioning"/>) and starting from its voice (<see cref="IVoiceConditioning"/>).
 /// </summary>
-public sealed class GlaTtsModel : IStepModel, IPrecisionReport, IThreadReport, IBatchStepModel
+public sealed partial class GlaTtsModel : IStepModel, IPrecisionReport, IThreadReport, IBatchStepModel
 {
     private GlaTtsModel(GlaConfig config, GlaTtsOptions options, string sha256, GlaTextConditioner text,
         MixingBlock[] encoder, MixingBlock[] decoder, float[] rvqEmbed, float[] logitsHead, WeightPrecision precision)

@@ -6,7 +6,7 @@ using Edge.Streams;
 namespace Edge.Families.GruAttention;
 
 /// <summary>The gru-attention family on the CPU backend: weights loaded and repacked once, shared by all streams.</summary>
-public sealed class GruAttentionModel : IStepModel, IPrecisionReport, IBatchStepModel
+public sealed partial class GruAttentionModel : IStepModel, IPrecisionReport, IBatchStepModel
 {
     private GruAttentionModel(GruAttentionConfig config, GruLayerWeights[] layers, float[] attnProj, float[] attnBias, float[] attnContext, float[] headWeight, float[] headBias, WeightPrecision precision)
     {

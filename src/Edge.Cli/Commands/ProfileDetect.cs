@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Edge.Backends;
+using Edge.Cli.Demo;
+using Edge.Diagnostics;
+using Edge.Onnx;
+using Edge.Onnx.Providers;
+using Edge.Packages;
+using Edge.Streams;
+
+namespace Edge.Cli.Commands;
+
+/// <summary>
+/// <c>edge profile detect</c>: measures this machine (instruction sets, read bandwidth and peak FLOP rate on one core and on
+/// all, a short timing of each committed family on the CPU backend at every precision, on one thread and on one a core, and
+/// on the ONNX backend) and makes a device profile that picks, for each family, the fastest of those settings.
+/// </summary>
+internal static class ProfileDetect
+{
+    /// <summary>One embedded package per CPU family, each with its step.onnx.</summary>
+    public static IReadOnlyList<(string Family, string Model)> Packages { get; } =
+        [("gru-attention", "gru-attention-ecg"), ("aaren", "aaren-co2"), ("cae", "laser-detector"), ("gla-tts", "lina-reference")];
+
+    /// <summary>One timed configuration: <paramref name="UsPerStep"/> null when it could not run (<paramref name="Problem"/> says why).</summary>
+    public sealed record Run(string Family, string Model, string Backend, string? Precision, int Threads, double? UsPerStep, string? Problem);
+
+    /// <summary>Measures and returns the profile named <paramref name="name"/>; <paramref name="quick"/> shortens every timing (seconds in all, for tests).</summary>
+    public static DeviceProfile Detect(string name, bool quick, Action<string> progress)
+    {
+        var machine = MachineInfo.Current();
+        progress($"{machine.Summary}");
+        progress("measuring memory bandwidth and the peak FLOP rate …");
+        var limits = MachineLimits.Measure(long.MaxValue, Environment.ProcessorCount, quick);
+        progress(string.Create(CultureInfo.InvariantCulture,
+            $"bandwidth {limits.BandwidthOneCore / 1e9:F2} GB/s on 1 core, {limits.BandwidthAllCores / 1e9:F2} on {machine.Cores}; peak {limits.PeakFlopsOneCore / 1e9:F1} GFLOP/s on 1 core, {limits.PeakFlopsAllCores / 1e9:F1} on {machine.Cores}"));
+        var warmup = TimeSpan.FromSeconds(quick ? 0.02 : 0.3);
+        var measure = TimeSpan.FromSeconds(quick ? 0.03 : 0.6);
+        var runs = new List<Run>();
+        var families = new Dictionary<string, CpuProfile>(StringComparer.Ordinal);
+        var batchLimits = new List<int>();
+        foreach (var (family, modelName) in Packages)
+        {
+            string pkg = DemoModels.Extract(modelName);
+            var mine = new List<Run>();
+            IStepCost? cost = null;
+            bool threaded = false;   // only families whose step splits its products (IThreadReport) get a run on one thread a core
+            foreach (var precision in Enum.GetValues<WeightPrecision>())
+            {
+                mine.Add(Time(family, modelName, pkg, BackendChoice.LoadOptions(CpuBackend.Instance, precision, 1), precision.Name(), 1, warmup, measure, m => { cost ??= m.StepCost; threaded |= m.StepModel is IThreadReport; }));
+                progress(Line(mine[^1]));
+            }
+            var bestCpu = mine.Where(r => r.UsPerStep is not null).MinBy(r => r.UsPerStep);
+            if (bestCpu is not null && machine.Cores > 1 && threaded)
+            {
+                var p = WeightPrecisions.TryParse(bestCpu.Precision, out var parsed) ? parsed : WeightPrecision.Fp32;
+                mine.Add(Time(family, modelName, pkg, BackendChoice.LoadOptions(CpuBackend.Instance, p, machine.Cores), bestCpu.Precision, machine.Cores, warmup, measure, _ => { }));
+                progress(Line(mine[^1]));
+            }
+            mine.Add(Time(family, modelName, pkg, BackendChoice.LoadOptions(new OnnxBackend()), null, 1, warmup, measure, _ => { }));
+            progress(Line(mine[^1]));
+            runs.AddRange(mine);
+            var best = mine.Where(r => r.UsPerStep is not null).MinBy(r => r.UsPerStep);
+            if (best is null) continue;
+            int batch = cost is null ? 1 : BatchLimit(cost, limits);
+            batchLimits.Add(batch);
+            families[family] = best.Backend == "cpu"
+                ? new CpuProfile("cpu", WeightPrecisions.TryParse(best.Precision, out var bp) ? bp : null, best.Threads, batch)
+                : new CpuProfile("onnx", null, null, batch);
+        }
+        int cpuWins = families.Values.Count(f => f.Backend == "cpu");
+        var measured = new JsonObject
+        {
+            ["machine"] = machine.Summary,
+            ["cores"] = machine.Cores,
+            ["isa"] = new JsonArray([.. machine.Isa.Select(i => (JsonNode?)i)]),
+            ["vector_bits"] = machine.VectorBits,
+            ["bandwidth_one_core_bytes_per_second"] = Round(limits.BandwidthOneCore),
+            ["bandwidth_all_cores_bytes_per_second"] = Round(limits.BandwidthAllCores),
+            ["peak_flops_one_core"] = Round(limits.PeakFlopsOneCore),
+            ["peak_flops_all_cores"] = Round(limits.PeakFlopsAllCores),
+            ["quick"] = quick,
+            ["runs"] = new JsonArray([.. runs.Select(r => (JsonNode?)new JsonObject
+            {
+                ["family"] = r.Family, ["model"] = r.Model, ["backend"] = r.Backend, ["precision"] = r.Precision, ["threads"] = r.Threads,
+                ["us_per_step_p50"] = r.UsPerStep is { } us ? Math.Round(us, 3) : null, ["problem"] = r.Problem,
+            })]),
+        };
+        using var doc = System.Text.Json.JsonDocument.Parse(measured.ToJsonString());
+        return new DeviceProfile(name, ["cpu"], false, 1, false, 0)
+        {
+            Description = $"Measured by edge profile detect{(quick ? " --quick" : "")} on {machine.Summary}: each family on its fastest backend, precision and thread count.",
+            Backends = cpuWins * 2 >= families.Count ? ["cpu", "onnx"] : ["onnx", "cpu"],
+            Cpu = new CpuProfile(null, null, 0, batchLimits.Count > 0 ? batchLimits.Min() : 1),
+            Families = families,
+            Measured = doc.RootElement.Clone(),
+        };
+    }
+
+    /// <summary>
+    /// The batch size past which a batched step of <paramref name="cost"/> stops gaining: where B streams' FLOPs take as long as
+    /// reading the weights once and B states (time(B) = max((W + B·S)/bandwidth, B·F/peak)); 1 to 256.
+    /// </summary>
+    public static int BatchLimit(IStepCost cost, MachineLimits limits)
+    {
+        double w = cost.WeightBytesPerStep, s = cost.StateBytesPerStep, f = cost.FlopsPerStep;
+        double perStream = f / limits.PeakFlopsAllCores - s / limits.BandwidthAllCores;   // seconds a stream adds when compute-bound, beyond its state
+        if (perStream <= 0) return 256;
+        return (int)Math.Clamp(Math.Ceiling(w / limits.BandwidthAllCores / perStream), 1, 256);
+    }
+
+    private static Run Time(string family, string model, string pkg, EdgeModelOptions options, string? precision, int threads,
+        TimeSpan warmup, TimeSpan measure, Action<EdgeModel> loaded)
+    {
+        string backend = options.Backend?.Name ?? "cpu";
+        try
+        {
+            using var m = EdgeModel.Load(pkg, options);
+            loaded(m);
+            return new Run(family, model, m.BackendName, precision, threads, StepTimer.MedianMicroseconds(m, warmup, measure), null);
+        }
+        catch (EdgeException e)
+        {
+            return new Run(family, model, backend, precision, threads, null, $"[{e.Code}] {MessageText.Line(e.Message)}");
+        }
+    }
+
+    private static string Line(Run r) => string.Create(CultureInfo.InvariantCulture,
+        $"{r.Family,-14} {r.Backend,-9} {r.Precision ?? "graph",-5} {r.Threads} thread{(r.Threads == 1 ? " " : "s")} {(r.UsPerStep is { } us ? $"{us,10:F2} µs/step" : "   skipped: " + r.Problem)}");
+
+    private static double Round(double v) => Math.Round(v, 0);
+}
