@@ -136,17 +136,7 @@ public sealed unsafe class KernelThreads : IDisposable
             _panels = panels;
             _count = count;
             _chunk = Math.Max(1, panels / (ChunksPerThread * Count));
-            _next = 0;
-            _pending = _workers.Length;
-            foreach (var wake in _wake) wake.Set();
-            RunChunks();
-            // The last worker sets _done just after its decrement, so that Set can land after this product has
-            // returned, and wake the next product's wait early: the count, checked after each reset, decides.
-            while (Volatile.Read(ref _pending) != 0)
-            {
-                _done.Wait();
-                _done.Reset();
-            }
+            RunOnAll();
             _matrix = null;
         }
         Volatile.Write(ref _busy, 0);
@@ -166,18 +156,26 @@ public sealed unsafe class KernelThreads : IDisposable
         _rows = work;
         _panels = rows;
         _chunk = 1;
+        RunOnAll();
+        _rows = null;
+        Volatile.Write(ref _busy, 0);
+        return true;
+    }
+
+    // Wakes the workers on the job set in the fields, takes chunks on this thread too, and waits for all of them.
+    private void RunOnAll()
+    {
         _next = 0;
         _pending = _workers.Length;
         foreach (var wake in _wake) wake.Set();
         RunChunks();
+        // The last worker sets _done just after its decrement, so that Set can land after this job has returned,
+        // and wake the next job's wait early: the count, checked after each reset, decides.
         while (Volatile.Read(ref _pending) != 0)
         {
             _done.Wait();
             _done.Reset();
         }
-        _rows = null;
-        Volatile.Write(ref _busy, 0);
-        return true;
     }
 
     private void RunChunks()

@@ -66,38 +66,8 @@ public static class MemoryBandwidth
     }
 
     // Seconds for every thread to read its share once, timed from a common start to the last finish.
-    private static double Pass(nint buffer, long share, int threads, int pattern, int repeats)
-    {
-        if (threads == 1)
-        {
-            long t0 = Stopwatch.GetTimestamp();
-            float s = Read(buffer, share, pattern, repeats);
-            double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-            GC.KeepAlive(s);
-            return seconds;
-        }
-        using var start = new Barrier(threads + 1);
-        using var done = new CountdownEvent(threads);
-        var workers = new Thread[threads];
-        for (int t = 0; t < threads; t++)
-        {
-            nint from = buffer + (nint)(t * share * 4);
-            workers[t] = new Thread(() =>
-            {
-                start.SignalAndWait();
-                float s = Read(from, share, pattern, repeats);
-                GC.KeepAlive(s);
-                done.Signal();
-            }) { IsBackground = true };
-            workers[t].Start();
-        }
-        start.SignalAndWait();
-        long begin = Stopwatch.GetTimestamp();
-        done.Wait();
-        double elapsed = Stopwatch.GetElapsedTime(begin).TotalSeconds;
-        foreach (var w in workers) w.Join();
-        return elapsed;
-    }
+    private static double Pass(nint buffer, long share, int threads, int pattern, int repeats) =>
+        ParallelPass.Seconds(threads, t => Read(buffer + (nint)(t * share * 4), share, pattern, repeats));
 
     private static float Read(nint from, long count, int pattern, int repeats)
     {

@@ -32,36 +32,7 @@ public static class PeakFlops
         return best;
     }
 
-    private static double Pass(int threads, long iterations)
-    {
-        if (threads == 1)
-        {
-            long t0 = Stopwatch.GetTimestamp();
-            float s = Run(1.000001f, iterations);
-            double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-            GC.KeepAlive(s);
-            return seconds;
-        }
-        using var start = new Barrier(threads + 1);
-        using var done = new CountdownEvent(threads);
-        var workers = new Thread[threads];
-        for (int t = 0; t < threads; t++)
-        {
-            workers[t] = new Thread(() =>
-            {
-                start.SignalAndWait();
-                GC.KeepAlive(Run(1.000001f, iterations));
-                done.Signal();
-            }) { IsBackground = true };
-            workers[t].Start();
-        }
-        start.SignalAndWait();
-        long begin = Stopwatch.GetTimestamp();
-        done.Wait();
-        double elapsed = Stopwatch.GetElapsedTime(begin).TotalSeconds;
-        foreach (var w in workers) w.Join();
-        return elapsed;
-    }
+    private static double Pass(int threads, long iterations) => ParallelPass.Seconds(threads, _ => Run(1.000001f, iterations));
 
     private static float Run(float m, long iterations) =>
         Vector512.IsHardwareAccelerated ? Run512(m, iterations) : Vector256.IsHardwareAccelerated ? Run256(m, iterations) : Run128(m, iterations);
