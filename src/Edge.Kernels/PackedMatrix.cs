@@ -265,7 +265,7 @@ public sealed class PackedMatrix
             for (int i = 0; i < count; i++)
             {
                 var yi = y.Slice(i * Rows, Rows);
-                System.Numerics.Tensors.TensorPrimitives.Add(yi, bias, yi);
+                Elementwise.Add(yi, bias, yi);
             }
         }
     }
@@ -430,7 +430,7 @@ public sealed class PackedMatrix
                 {
                     var yi = y.Slice((v0 + i) * Rows + row0, rows);
                     var ti = t.Slice(i * height, rows);
-                    if (accumulate && scaledAtEnd) System.Numerics.Tensors.TensorPrimitives.Add(ti, yi, yi);
+                    if (accumulate && scaledAtEnd) Elementwise.Add(ti, yi, yi);
                     else ti.CopyTo(yi);
                 }
             }

@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using Edge.Kernels;
 using Edge.Backends;
 
 namespace Edge.Families.GruAttention;
@@ -53,8 +53,8 @@ internal sealed class GruAttentionBatchStep : IBatchStep
         for (int i = 0; i < b; i++)
         {
             var row = x.Slice(i * c.InputDim, c.InputDim);
-            TensorPrimitives.Subtract(inputs.Slice(i * c.InputDim, c.InputDim), c.InputMean, row);
-            TensorPrimitives.Divide(row, c.InputStd, row);
+            Elementwise.Subtract(inputs.Slice(i * c.InputDim, c.InputDim), c.InputMean, row);
+            Elementwise.Divide(row, c.InputStd, row);
         }
 
         Span<float> h = _h.AsSpan(0, b * hd), hNew = _hNew.AsSpan(0, b * hd);
@@ -78,7 +78,7 @@ internal sealed class GruAttentionBatchStep : IBatchStep
             }
 
             w.ResetUpdate.MultiplyAddBiasMany(xh, w.ResetUpdateBias, rz, b);
-            BatchRows.Sigmoid(rz, 2 * hd);
+            Sigmoid.Apply(rz, rz);
             w.CandidateInput.MultiplyAddBiasMany(x, w.CandidateInputBias, n, b);
             if (c.LinearBeforeReset)
             {
@@ -86,38 +86,38 @@ internal sealed class GruAttentionBatchStep : IBatchStep
                 for (int i = 0; i < b; i++)
                 {
                     var ni = n.Slice(i * hd, hd);
-                    TensorPrimitives.MultiplyAdd(rz.Slice(i * 2 * hd, hd), hn.Slice(i * hd, hd), ni, ni);
+                    Elementwise.MultiplyAdd(rz.Slice(i * 2 * hd, hd), hn.Slice(i * hd, hd), ni, ni);
                 }
             }
             else
             {
-                for (int i = 0; i < b; i++) TensorPrimitives.Multiply(rz.Slice(i * 2 * hd, hd), h.Slice(i * hd, hd), tmp.Slice(i * hd, hd));
+                for (int i = 0; i < b; i++) Elementwise.Multiply(rz.Slice(i * 2 * hd, hd), h.Slice(i * hd, hd), tmp.Slice(i * hd, hd));
                 w.CandidateHidden.MultiplyAddBiasMany(tmp, w.CandidateHiddenBias, hn, b);
-                TensorPrimitives.Add(n, hn, n);
+                Elementwise.Add(n, hn, n);
             }
-            BatchRows.Tanh(n, hd);
-            TensorPrimitives.Subtract(h, n, tmp);
+            Tanh.Apply(n, n);
+            Elementwise.Subtract(h, n, tmp);
             for (int i = 0; i < b; i++)
             {
                 var hi = hNew.Slice(i * hd, hd);
-                TensorPrimitives.MultiplyAdd(rz.Slice(i * 2 * hd + hd, hd), tmp.Slice(i * hd, hd), n.Slice(i * hd, hd), hi);
+                Elementwise.MultiplyAdd(rz.Slice(i * 2 * hd + hd, hd), tmp.Slice(i * hd, hd), n.Slice(i * hd, hd), hi);
                 hi.CopyTo(((GruAttentionSession)sessions[i]).State.Slice(l * hd, hd));
             }
         }
 
         Span<float> score = _score.AsSpan(0, b * a), headIn = _headIn.AsSpan(0, b * 2 * hd), y = _y.AsSpan(0, b * c.OutputDim);
         _model.AttnProj.MultiplyAddBiasMany(hNew, _model.AttnBias, score, b);
-        BatchRows.Tanh(score, a);
+        Tanh.Apply(score, score);
         for (int i = 0; i < b; i++)
         {
             var top = hNew.Slice(i * hd, hd);
-            float e = TensorPrimitives.Dot(_model.AttnContext, score.Slice(i * a, a));
+            float e = Elementwise.Dot(_model.AttnContext, score.Slice(i * a, a));
             ((GruAttentionSession)sessions[i]).Attend(top, e, headIn.Slice(i * 2 * hd, hd));
             top.CopyTo(headIn.Slice(i * 2 * hd + hd, hd));
         }
         _model.HeadWeight.MultiplyAddBiasMany(headIn, _model.HeadBias, y, b);
         for (int i = 0; i < b; i++)
-            TensorPrimitives.MultiplyAdd(y.Slice(i * c.OutputDim, c.OutputDim), c.OutputStd, c.OutputMean, outputs.Slice(i * c.OutputDim, c.OutputDim));
+            Elementwise.MultiplyAdd(y.Slice(i * c.OutputDim, c.OutputDim), c.OutputStd, c.OutputMean, outputs.Slice(i * c.OutputDim, c.OutputDim));
     }
 
     public void Dispose()

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using Edge.Backends;
 using Edge.Kernels;
@@ -93,8 +92,8 @@ internal sealed class GruAttentionSession : IStepSession
         Span<float> state = _state;
 
         // x0 = (x − mean) / std, written where layer 0 reads its input.
-        TensorPrimitives.Subtract(input, c.InputMean, _xh.AsSpan(0, c.InputDim));
-        TensorPrimitives.Divide(_xh.AsSpan(0, c.InputDim), c.InputStd, _xh.AsSpan(0, c.InputDim));
+        Elementwise.Subtract(input, c.InputMean, _xh.AsSpan(0, c.InputDim));
+        Elementwise.Divide(_xh.AsSpan(0, c.InputDim), c.InputStd, _xh.AsSpan(0, c.InputDim));
 
         for (int l = 0; l < c.Layers; l++)
         {
@@ -106,36 +105,36 @@ internal sealed class GruAttentionSession : IStepSession
             ReadOnlySpan<float> x = _xh.AsSpan(0, w.Input);
 
             w.ResetUpdate.MultiplyAddBias(xh, w.ResetUpdateBias, _rz);
-            TensorPrimitives.Sigmoid(_rz, _rz);
+            Sigmoid.Apply(_rz, _rz);
             ReadOnlySpan<float> r = _rz.AsSpan(0, hd), z = _rz.AsSpan(hd, hd);
 
             w.CandidateInput.MultiplyAddBias(x, w.CandidateInputBias, _n);
             if (c.LinearBeforeReset)
             {
                 w.CandidateHidden.MultiplyAddBias(h, w.CandidateHiddenBias, _hn);
-                TensorPrimitives.MultiplyAdd(r, _hn, _n, _n);        // n = W_in x + b_in + r ⊙ (W_hn h + b_hn)
+                Elementwise.MultiplyAdd(r, _hn, _n, _n);        // n = W_in x + b_in + r ⊙ (W_hn h + b_hn)
             }
             else
             {
-                TensorPrimitives.Multiply(r, h, _tmp);
+                Elementwise.Multiply(r, h, _tmp);
                 w.CandidateHidden.MultiplyAddBias(_tmp, w.CandidateHiddenBias, _hn);
-                TensorPrimitives.Add(_n, _hn, _n);                   // n = W_in x + b_in + W_hn (r ⊙ h) + b_hn
+                Elementwise.Add(_n, _hn, _n);                   // n = W_in x + b_in + W_hn (r ⊙ h) + b_hn
             }
-            TensorPrimitives.Tanh(_n, _n);
-            TensorPrimitives.Subtract(h, _n, _tmp);
-            TensorPrimitives.MultiplyAdd(z, _tmp, _n, h);            // h' = n + z ⊙ (h − n) = (1 − z) ⊙ n + z ⊙ h
+            Tanh.Apply(_n, _n);
+            Elementwise.Subtract(h, _n, _tmp);
+            Elementwise.MultiplyAdd(z, _tmp, _n, h);            // h' = n + z ⊙ (h − n) = (1 − z) ⊙ n + z ⊙ h
         }
 
         Span<float> top = state.Slice((c.Layers - 1) * hd, hd);
         _model.AttnProj.MultiplyAddBias(top, _model.AttnBias, _score);
-        TensorPrimitives.Tanh(_score, _score);
-        float e = TensorPrimitives.Dot(_model.AttnContext, _score);
+        Tanh.Apply(_score, _score);
+        float e = Elementwise.Dot(_model.AttnContext, _score);
 
         Attend(top, e, _headIn.AsSpan(0, hd));
         top.CopyTo(_headIn.AsSpan(hd));
 
         _model.HeadWeight.MultiplyAddBias(_headIn, _model.HeadBias, _y);
-        TensorPrimitives.MultiplyAdd(_y, c.OutputStd, c.OutputMean, output);
+        Elementwise.MultiplyAdd(_y, c.OutputStd, c.OutputMean, output);
     }
 
     /// <summary>The f32 part of the state: the GRU's h for each layer first (then the ring, when windowed).</summary>
@@ -182,9 +181,9 @@ internal sealed class GruAttentionSession : IStepSession
         {
             float wi = MathF.Exp(ring[i * row + hd] - max);
             sum += wi;
-            TensorPrimitives.MultiplyAdd(ring.Slice(i * row, hd), wi, ctx, ctx);
+            Elementwise.MultiplyAdd(ring.Slice(i * row, hd), wi, ctx, ctx);
         }
-        TensorPrimitives.Divide(ctx, sum, ctx);
+        Elementwise.Divide(ctx, sum, ctx);
     }
 
     public void Dispose()
