@@ -74,7 +74,7 @@ public sealed class OnnxCommandTests : IDisposable
         Assert.Contains("unknown key 'threads'", r.Stderr);
         Assert.Contains(bad, r.Stderr);
         var missing = CliRunner.Run("run", Package, "--input", Input, "--output", Path.Combine(_dir, "z.npy"), "--backend", "onnx", "--profile", "nope.json");
-        Assert.Contains("[FileNotFound]", missing.Stderr);
+        Assert.Contains("--profile 'nope.json' does not exist", missing.Stderr);
     }
 
     [Fact]
