@@ -117,6 +117,10 @@ public class UsageErrorTests : IDisposable
         { ["import", Onnx, "-o", "/no/such/vad-pkg"], "import: --output '/no/such/vad-pkg' is in folder '/no/such'" },
         { ["inspect", "/no/such/pkg"], "inspect: PKG '/no/such/pkg': no such model package" },
         { ["profile", "detect", "-o", "NONEMPTY"], "profile: --output 'NONEMPTY' is a folder" },
+        // Written only at the end of the work (a minute of timings, a forecast): refused before it starts.
+        { ["profile", "detect", "-o", "/proc/edge-profile.json"], "profile: --output '/proc/edge-profile.json' cannot be written" },
+        { ["forecast", "EMPTY", "--csv", Path.Combine(Co2, "co2.csv"), "--plot", "/proc/edge-plot.png"], "forecast: --plot '/proc/edge-plot.png' cannot be written" },
+        { ["pdm", "--csv", Unit58, "--state-out", "/proc/edge-pdm.state"], "pdm: --state-out '/proc/edge-pdm.state' cannot be written" },
         { ["monitor", "--config", "/no/such/monitor.json"], "monitor: --config '/no/such/monitor.json' does not exist." },
     };
 

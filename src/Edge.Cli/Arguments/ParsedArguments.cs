@@ -78,7 +78,11 @@ internal sealed class ParsedArguments
             given.Add((name, value));
         }
 
-        // Positionals first, as the synopsis puts them; then the options in the order given.
+        // The options' paths in the order given, then the positionals'.
+        foreach (var (name, value) in given)
+        {
+            if (p._options[name] == value) CheckPath(command, $"{name} '{MessageText.Value(value, 200)}'", spec.Option(name)!.Kind, value);
+        }
         for (int i = 0; i < spec.Positionals.Count && i < p._positionals.Count; i++)
         {
             var positional = spec.Positionals[i];
@@ -88,10 +92,6 @@ internal sealed class ParsedArguments
             CheckPath(command, $"{positional.Name} '{MessageText.Value(value, 200)}'", positional.Kind, value);
         }
         p.ExpectPositionals(spec.Positionals.Count);
-        foreach (var (name, value) in given)
-        {
-            if (p._options[name] == value) CheckPath(command, $"{name} '{MessageText.Value(value, 200)}'", spec.Option(name)!.Kind, value);
-        }
         for (int i = p._positionals.Count; i < spec.Positionals.Count; i++)
         {
             if (spec.Positionals[i].Required) throw new UsageException($"{command}: {spec.Positionals[i].Name} ({spec.Positionals[i].Help}) is required.");
