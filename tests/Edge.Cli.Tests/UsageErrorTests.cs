@@ -151,6 +151,16 @@ public class UsageErrorTests : IDisposable
     }
 
     [Fact]
+    public void After_a_double_dash_every_argument_is_positional()
+    {
+        var a = Arguments.ParsedArguments.Parse("tts", ["-o", _tmp.File("out.wav"), "--", "--quiet, please."]);
+        Assert.Equal(new[] { "--quiet, please." }, a.Positionals);
+        Assert.Equal(_tmp.File("out.wav"), a.Value("--output"));
+        var line = Assert.Single(CliRunner.Run("tts", "--", "one.", "two.").ErrorLines);
+        Assert.StartsWith("edge: tts: unexpected argument 'two.'.", line);
+    }
+
+    [Fact]
     public void Quantize_writes_into_an_empty_folder_that_exists()
     {
         // A package folder made beforehand (mkdir) is a place to write, not "a folder where a file was expected".

@@ -43,11 +43,17 @@ internal sealed class ParsedArguments
         string command = spec.Name;
         var p = new ParsedArguments(command);
         var given = new List<(string Name, string Value)>();
+        bool optionsEnded = false;
         for (int i = 0; i < args.Length; i++)
         {
             string a = args[i];
+            if (a == "--" && !optionsEnded)
+            {
+                optionsEnded = true;   // what follows is positional, even when it starts with '-' (a text, a file name)
+                continue;
+            }
             bool longForm = a.StartsWith("--", StringComparison.Ordinal) && a.Length > 2;
-            if (!longForm && spec.Option(a) is null)
+            if (optionsEnded || !longForm && spec.Option(a) is null)
             {
                 p._positionals.Add(a);
                 continue;
