@@ -53,13 +53,14 @@ public static class EdgeCommandLine
                 "tts" => TtsCommand.Run(rest, Console.IsInputRedirected ? Console.In : null, stdout, stderr),
                 "clone" => CloneCommand.Run(rest, stdout),
                 "profile" => ProfileCommand.Run(rest, stdout, stderr),
+                "completion" => CompletionCommand.Run(rest, stdout),
                 "--version" or "version" => Version(stdout),
-                _ => throw new UsageException($"unknown command '{args[0]}'. Commands: {Usage.Commands}. Run 'edge help' for details."),
+                _ => throw new UsageException(UnknownCommand(args[0])),
             };
         }
         catch (UsageException e)
         {
-            stderr.WriteLine($"edge: {MessageText.Line(e.Message)}");
+            stderr.WriteLine($"edge: {MessageText.Line(UsageLine(e, args))}");
             return UserError;
         }
         catch (EdgeException e)
@@ -78,10 +79,23 @@ public static class EdgeCommandLine
     private static int Help(string command, TextWriter stdout)
     {
         string? text = Usage.For(command);
-        if (text is null) throw new UsageException($"unknown command '{command}'. Commands: {Usage.Commands}. Run 'edge help' for details.");
+        if (text is null) throw new UsageException(UnknownCommand(command));
         stdout.Write(text);
         return 0;
     }
+
+    // One form for every usage mistake: "COMMAND: what was wrong." and, for a mistake in how the line is written, the
+    // command's options (not the whole usage).
+    private static string UsageLine(UsageException e, string[] args)
+    {
+        var spec = args.Length > 0 ? CommandTable.Find(args[0]) : null;
+        if (spec is null) return e.Message;
+        string line = e.Message.StartsWith(spec.Name + ":", StringComparison.Ordinal) ? e.Message : $"{spec.Name}: {e.Message}";
+        return e.ListOptions ? $"{line} {spec.OptionsHint}" : line;
+    }
+
+    private static string UnknownCommand(string command) =>
+        $"unknown command '{MessageText.Value(command)}'. Commands: {CommandTable.Names}. Run 'edge help' for details.";
 
     private static int Version(TextWriter stdout)
     {

@@ -1,9 +1,12 @@
+using Edge.Cli.Arguments;
+
 namespace Edge.Cli;
 
 /// <summary>The help text (the command line is a contract: docs/cli.md documents it).</summary>
 internal static class Usage
 {
-    public const string Commands = "info, run, bench, forecast, pdm, tts, clone, quantize, import, inspect, profile, monitor, demo";
+    /// <summary>The command names, comma separated (<see cref="CommandTable"/>'s order).</summary>
+    public static string Commands => CommandTable.Names;
 
     public const string Text = """
         edge: run recurrent models token by token with a fixed-size state.
@@ -103,6 +106,9 @@ internal static class Usage
         edge demo
             The embedded default models end to end: golden checks, state files, forecast error, speed;
             exit 1 when a check fails.
+        edge completion bash|zsh|fish|pwsh
+            Prints the shell's completion script: commands, each command's options, the words of a choice
+            (--backend cpu|onnx, --precision …), files and folders for paths. docs/cli.md says how to install it.
 
         Exit codes: 0 ok, 1 a demo check failed, 2 a problem with the input (the message says what to do),
         70 internal error.
@@ -111,7 +117,9 @@ internal static class Usage
 
     /// <summary>
     /// The usage of one command: every entry of <see cref="Text"/> whose first line is <c>edge COMMAND …</c>,
-    /// with its indented description, then where the full reference lives; null for an unknown command.
+    /// with its indented description; then, from <see cref="CommandTable"/>, its arguments and options with their
+    /// defaults and examples that run as written from the repository's root; then where the full reference lives.
+    /// Null for an unknown command.
     /// </summary>
     public static string? For(string command)
     {
@@ -131,7 +139,33 @@ internal static class Usage
             if (inside) picked.Append(line).Append('\n');
         }
         if (picked.Length == 0) return null;
+        if (CommandTable.Find(command) is { } spec) picked.Append(Reference(spec));
         return picked + "\nEvery option, its default and range: docs/cli.md, section 'edge " + command + "'.\n"
             + "Exit codes: 0 ok, 2 a problem with the input (the message says what to do), 70 internal error.\n";
+    }
+
+    private const int Column = 30;
+
+    // The table's part of a command's help: arguments, options (required, or the default) and examples.
+    private static string Reference(CommandSpec spec)
+    {
+        var b = new System.Text.StringBuilder();
+        void Row(string left, string right)
+        {
+            string pad = left.Length + 2 < Column ? left.PadRight(Column - 2) : left + "\n" + new string(' ', Column);
+            b.Append("  ").Append(pad).Append(right).Append('\n');
+        }
+        if (spec.Positionals.Count > 0)
+        {
+            b.Append("\nArguments:\n");
+            foreach (var p in spec.Positionals)
+                Row(p.Kind == ValueKind.Choice ? string.Join('|', p.Choices) : p.Name, p.Required ? $"required. {p.Help}" : p.Help);
+        }
+        b.Append(spec.Options.Count == 0 ? "\nOptions: none.\n" : "\nOptions:\n");
+        foreach (var o in spec.Options)
+            Row(o.Synopsis, o.Required ? $"required. {o.Help}" : o.Default.Length > 0 ? $"{o.Help} (default: {o.Default})" : o.Help);
+        b.Append(spec.Examples.Count == 1 ? "\nExample (runs as written from the repository's root):\n" : "\nExamples (each runs as written from the repository's root):\n");
+        foreach (string example in spec.Examples) b.Append("  ").Append(example).Append('\n');
+        return b.ToString();
     }
 }

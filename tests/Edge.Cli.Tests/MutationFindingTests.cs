@@ -92,8 +92,9 @@ public sealed class MutationFindingTests : IDisposable
     [Fact]
     public void Forecast_plot_in_a_missing_folder_is_refused_before_any_work()
     {
-        // The package path does not even exist: the plot path is checked first, before the model is loaded.
-        var r = CliRunner.Run("forecast", _dir.File("not-loaded"), "--csv", _dir.File("not-read.csv"), "--plot", _dir.File("missing/plot.png"));
+        // The package path does not even exist: the plot path is checked first, before the model is loaded (every path is
+        // checked as the line is parsed: the options in the order given, then PKG).
+        var r = CliRunner.Run("forecast", _dir.File("not-loaded"), "--csv", Csv(100), "--plot", _dir.File("missing/plot.png"));
         Assert.Contains("which does not exist; create it first", OneUserErrorLine(r));
         Assert.Equal("", r.Stdout);
     }

@@ -56,7 +56,7 @@ public sealed class OnnxCommandTests : IDisposable
 
     [Theory]
     [InlineData("--ep", "cuda", "use it with --backend onnx")]
-    [InlineData("--profile", "x.json", "x.json: no such device profile")]
+    [InlineData("--profile", "x.json", "--profile 'x.json' does not exist")]
     public void Onnx_options_without_the_onnx_backend_are_usage_errors(string option, string value, string message)
     {
         var r = CliRunner.Run("run", Package, "--input", Input, "--output", Path.Combine(_dir, "z.npy"), option, value);
@@ -74,7 +74,7 @@ public sealed class OnnxCommandTests : IDisposable
         Assert.Contains("unknown key 'threads'", r.Stderr);
         Assert.Contains(bad, r.Stderr);
         var missing = CliRunner.Run("run", Package, "--input", Input, "--output", Path.Combine(_dir, "z.npy"), "--backend", "onnx", "--profile", "nope.json");
-        Assert.Contains("[FileNotFound]", missing.Stderr);
+        Assert.Contains("--profile 'nope.json' does not exist", missing.Stderr);
     }
 
     [Fact]

@@ -122,7 +122,8 @@ public class RunCommandTests : IDisposable
 
     [Theory]
     [InlineData(new[] { "run" }, "PKG")]
-    [InlineData(new[] { "run", "pkg-that-does-not-exist", "--input", "x.npy", "--output", "y.npy" }, "x.npy")]
+    [InlineData(new[] { "run", "pkg-that-does-not-exist", "--input", "x.npy", "--output", "y.npy" }, "--input 'x.npy' does not exist")]
+    [InlineData(new[] { "run", "pkg-that-does-not-exist", "--input", "Edge.Cli.Tests.dll", "--output", "y.npy" }, "PKG 'pkg-that-does-not-exist': no such model package")]
     [InlineData(new[] { "run", ".", "--input" }, "needs a value")]
     [InlineData(new[] { "run", ".", "--bogus", "1" }, "unknown option '--bogus'")]
     [InlineData(new[] { "frobnicate" }, "unknown command")]

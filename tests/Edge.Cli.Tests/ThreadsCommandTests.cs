@@ -30,7 +30,8 @@ public sealed class ThreadsCommandTests : IDisposable
         {
             var r = CliRunner.Run([.. args, "--threads", count]);
             Assert.Equal(2, r.ExitCode);
-            Assert.Equal($"edge: {args[0]}: --threads must be an integer between 1 and 256, got '{count}'.", r.Stderr.Trim());
+            Assert.StartsWith($"edge: {args[0]}: --threads must be an integer between 1 and 256, got '{count}'. Options of 'edge {args[0]}': ", r.Stderr.Trim());
+            Assert.Single(r.ErrorLines);
             Assert.Equal("", r.Stdout);
         }
         Assert.False(File.Exists(_tmp.File("x.npy")));

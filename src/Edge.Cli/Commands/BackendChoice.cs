@@ -17,9 +17,6 @@ internal static class BackendChoice
 {
     public static readonly string[] Names = ["cpu", "onnx"];
 
-    /// <summary>The options every command that loads a model accepts.</summary>
-    public static readonly string[] Options = ["--backend", "--ep", "--profile", "--precision", "--threads"];
-
     /// <summary>
     /// Load options for <paramref name="backend"/>. Every backend's own families are named, so a package of a
     /// family only the ONNX backend runs, loaded on the CPU, says so instead of "family not known".

@@ -16,8 +16,7 @@ internal static class BenchCommand
 {
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var a = ParsedArguments.Parse("bench", args, ["--steps", "--warmup", "--lengths", "--window", "--plot", "--batch", .. BackendChoice.Options],
-            ["--json", "--compare", "--gla-release", "--vs-transformer", "--soak", "--roofline"]);
+        var a = ParsedArguments.Parse("bench", args);
         if (a.Flag("--gla-release")) return GlaRelease(a, stdout, stderr);
         string pkg = a.Positional(0, "PKG (a model package folder or zip)");
         a.ExpectPositionals(1);

@@ -9,16 +9,12 @@ namespace Edge.Cli.Commands;
 /// </summary>
 internal static class CloneCommand
 {
-    private static readonly string[] Valued = ["--output", "--text", "--model", "--max-seconds", "--precision", "--threads", "--profile"];
-    private static readonly string[] Flags = ["--json"];
-
     public static int Run(string[] args, TextWriter stdout)
     {
-        var a = ParsedArguments.Parse("clone", [.. args.Select(x => x == "-o" ? "--output" : x)], Valued, Flags);
+        var a = ParsedArguments.Parse("clone", args);
         a.ExpectPositionals(1);
         string wav = a.Positional(0, "the reference clip REF.wav");
-        string output = a.OutputPath("--output") ?? throw new UsageException("clone: say where the voice goes: -o VOICE.safetensors.");
-        if (!File.Exists(wav)) throw new UsageException($"clone: reference clip '{MessageText.Value(wav, 200)}' does not exist; give a WAV file of the voice.");
+        string output = a.Required("--output");   // the clip exists and the voice's folder does: checked as parsed
         var defaults = new VoiceClonerOptions();
         double seconds = a.Value("--max-seconds") is { } s ? Seconds(s) : defaults.MaxPrompt.TotalSeconds;
         string package = a.Value("--model") ?? TtsCommand.DefaultPackage("clone");

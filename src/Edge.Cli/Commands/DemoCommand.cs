@@ -9,7 +9,7 @@ internal static class DemoCommand
 {
     public static int Run(string[] args, TextWriter stdout)
     {
-        var a = ParsedArguments.Parse("demo", args, [], []);
+        var a = ParsedArguments.Parse("demo", args);
         a.ExpectPositionals(0);
         stdout.WriteLine($"edge demo on {MachineInfo.Current().Summary}");
         stdout.WriteLine();

@@ -16,8 +16,7 @@ internal static class ForecastCommand
 {
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var a = ParsedArguments.Parse("forecast", args,
-            ["--csv", "--column", "--time-column", "--horizon", "--holdout", "--start-row", "--missing", "--plot", .. BackendChoice.Options], ["--json"]);
+        var a = ParsedArguments.Parse("forecast", args);
         string pkg = a.Positional(0, "PKG (a model package folder or zip)");
         a.ExpectPositionals(1);
         string csvPath = a.Required("--csv");

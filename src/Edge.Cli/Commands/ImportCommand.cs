@@ -12,12 +12,10 @@ internal static class ImportCommand
 {
     public static int Run(string[] args, TextWriter stdout)
     {
-        var a = ParsedArguments.Parse("import", [.. args.Select(x => x == "-o" ? "--output" : x)],
-            ["--output", "--state", "--const", "--input-shape", "--input", "--step-output", "--name"], ["--json"]);
+        var a = ParsedArguments.Parse("import", args);
         string onnx = a.Positional(0, "MODEL.onnx (the graph to import)");
         a.ExpectPositionals(1);
-        if (!File.Exists(onnx)) throw new UsageException($"import: '{MessageText.Value(onnx, 200)}' does not exist; give the .onnx file.");
-        string output = a.OutputPath("--output") ?? throw new UsageException("import: say where the package goes: -o FOLDER.");
+        string output = a.Required("--output");   // MODEL.onnx exists and the folder can be made: checked as parsed
         var options = new OnnxImportOptions
         {
             State = [.. Pairs(a.Value("--state"), "--state", "IN=OUT").Select(p => (p.Key, p.Value))],

@@ -11,7 +11,7 @@ internal static class InfoCommand
 {
     public static int Run(string[] args, TextWriter stdout)
     {
-        var a = ParsedArguments.Parse("info", args, [], ["--json"]);
+        var a = ParsedArguments.Parse("info", args);
         a.ExpectPositionals(0);
         var m = MachineInfo.Current();
         var ort = OnnxRuntimeInfo.Read();

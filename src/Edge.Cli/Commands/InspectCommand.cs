@@ -17,7 +17,7 @@ internal static class InspectCommand
 {
     public static int Run(string[] args, TextWriter stdout)
     {
-        var a = ParsedArguments.Parse("inspect", args, [], ["--json"]);
+        var a = ParsedArguments.Parse("inspect", args);
         string path = a.Positional(0, "PKG (a model package folder or zip)");
         a.ExpectPositionals(1);
         var package = ModelPackage.Open(path);

@@ -12,7 +12,7 @@ internal static class MonitorCommand
 {
     public static int Run(string[] args, TextWriter stdout)
     {
-        var a = ParsedArguments.Parse("monitor", args, ["--config"], ["--check-config"]);
+        var a = ParsedArguments.Parse("monitor", args);
         a.ExpectPositionals(0);
         var config = MonitorConfigReader.Load(a.Required("--config"));
         if (a.Flag("--check-config"))

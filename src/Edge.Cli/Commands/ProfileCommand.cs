@@ -12,11 +12,8 @@ internal static class ProfileCommand
 {
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var a = ParsedArguments.Parse("profile", [.. args.Select(x => x == "-o" ? "--output" : x)], ["--output", "--name"], ["--quick"]);
-        string action = a.Positional(0, "what to do: detect");
-        a.ExpectPositionals(1);
-        if (action != "detect") throw new UsageException($"profile: '{MessageText.Value(action)}' is not an action; use 'edge profile detect -o mine.json'.");
-        string output = a.OutputPath("--output") ?? throw new UsageException("profile: say where the profile goes: -o mine.json.");
+        var a = ParsedArguments.Parse("profile", args);
+        string output = a.Required("--output");   // the action is 'detect' and the file's folder exists: checked as parsed
         string name = a.Value("--name") ?? Path.GetFileNameWithoutExtension(output);
         var started = System.Diagnostics.Stopwatch.StartNew();
         var profile = ProfileDetect.Detect(name, a.Flag("--quick"), line => stderr.WriteLine($"profile: {line}"));

@@ -10,13 +10,11 @@ internal static class QuantizeCommand
 {
     public static int Run(string[] args, TextWriter stdout)
     {
-        var a = ParsedArguments.Parse("quantize", [.. args.Select(x => x == "-o" ? "--output" : x)], ["--precision", "--output"], ["--json"]);
+        var a = ParsedArguments.Parse("quantize", args);
         string pkg = a.Positional(0, "PKG (a model package folder)");
         a.ExpectPositionals(1);
-        string name = a.Choice("--precision", "int8", "fp16", "int8", "q4");
-        if (a.Value("--precision") is null) throw new UsageException("quantize: say which precision: --precision fp16, int8 or q4.");
-        string output = a.OutputPath("--output") ?? throw new UsageException("quantize: say where the new package goes: -o FOLDER.");
-        if (!WeightPrecisions.TryParse(name, out var precision)) throw new UsageException($"quantize: --precision must be fp16, int8 or q4, not '{name}'.");
+        string output = a.Required("--output");
+        if (!WeightPrecisions.TryParse(a.Required("--precision"), out var precision)) throw new UsageException("quantize: --precision must be fp16, int8 or q4.");
         var r = PackageQuantizer.Write(pkg, output, precision);
         if (a.Flag("--json"))
         {

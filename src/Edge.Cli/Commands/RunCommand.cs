@@ -9,7 +9,7 @@ internal static class RunCommand
 {
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var a = ParsedArguments.Parse("run", args, ["--input", "--output", "--state-in", "--state-out", "--text", "--voice", "--voice-out", .. BackendChoice.Options], []);
+        var a = ParsedArguments.Parse("run", args);
         string pkg = a.Positional(0, "PKG (a model package folder or zip)");
         a.ExpectPositionals(1);
         string inputPath = a.Required("--input");

@@ -15,17 +15,13 @@ internal static class TtsCommand
     /// <summary>The embedded default voice package's name (models/tts-default).</summary>
     public const string DefaultModel = "tts-default";
 
-    private static readonly string[] Valued = ["--output", "--model", "--voice", "--seed", "--rate", "--text-file", "--top-k", "--temperature", "--precision", "--threads", "--profile"];
-    private static readonly string[] Flags = ["--play", "--json"];
-
     public static int Run(string[] args, TextReader? stdin, TextWriter stdout, TextWriter stderr)
     {
-        var a = ParsedArguments.Parse("tts", [.. args.Select(x => x == "-o" ? "--output" : x)], Valued, Flags);
+        var a = ParsedArguments.Parse("tts", args);
         a.ExpectPositionals(1);
         string? output = a.OutputPath("--output");
         bool play = a.Flag("--play");
         if (output is null && !play) throw new UsageException("tts: say where the audio goes: -o OUT.wav (and/or --play).");
-        if (output is not null) CheckWritable(output);
         int seed = (int)a.Long("--seed", 0, int.MinValue, int.MaxValue);
         int rate = (int)a.Long("--rate", 0, 8000, 192_000);
         var defaults = new SpeechSynthesizerOptions();
@@ -114,7 +110,6 @@ internal static class TtsCommand
             throw new UsageException("tts: give the text once: as TEXT or with --text-file, not both.");
         if (file is not null)
         {
-            if (!File.Exists(file)) throw new UsageException($"tts: --text-file '{MessageText.Value(file, 200)}' does not exist.");
             using var reader = new StreamReader(file);
             return ReadCapped(reader, limit);
         }
@@ -133,21 +128,6 @@ internal static class TtsCommand
         int total = 0, n;
         while (total < buffer.Length && (n = reader.Read(buffer, total, buffer.Length - total)) > 0) total += n;
         return new string(buffer, 0, total);
-    }
-
-    // Before any work: the file can be created (a read-only folder, /proc, a name the file system refuses).
-    private static void CheckWritable(string path)
-    {
-        bool existed = File.Exists(path);
-        try
-        {
-            using (new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write)) { }
-            if (!existed) File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"tts: --output '{MessageText.Value(path, 200)}' cannot be written ({e.Message}); choose a file in a folder you can write to.");
-        }
     }
 
     internal static string DefaultPackage(string command = "tts")
