@@ -23,20 +23,6 @@ internal sealed class ParsedArguments
     public static ParsedArguments Parse(string command, string[] args) =>
         Parse(CommandTable.Find(command) ?? throw new InvalidOperationException($"'{command}' is not in the command table."), args);
 
-    /// <summary>
-    /// As <see cref="Parse(string, string[])"/>, for a caller that still names its options: they must be the table's
-    /// (an internal fault otherwise, so that a list kept beside the table cannot drift from it).
-    /// </summary>
-    public static ParsedArguments Parse(string command, string[] args, string[] valued, string[] flags)
-    {
-        var spec = CommandTable.Find(command) ?? throw new InvalidOperationException($"'{command}' is not in the command table.");
-        var tableValued = spec.Options.Where(o => o.TakesValue).Select(o => o.Name).Order(StringComparer.Ordinal);
-        var tableFlags = spec.Options.Where(o => !o.TakesValue).Select(o => o.Name).Order(StringComparer.Ordinal);
-        if (!tableValued.SequenceEqual(valued.Order(StringComparer.Ordinal)) || !tableFlags.SequenceEqual(flags.Order(StringComparer.Ordinal)))
-            throw new InvalidOperationException($"'{command}' names options that differ from its entry in the command table.");
-        return Parse(spec, args);
-    }
-
     /// <summary>Parses <paramref name="args"/> against <paramref name="spec"/>.</summary>
     public static ParsedArguments Parse(CommandSpec spec, string[] args)
     {

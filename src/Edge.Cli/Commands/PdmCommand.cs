@@ -29,7 +29,7 @@ internal static class PdmCommand
 
     public static int Run(string[] args, TextWriter stdout)
     {
-        var a = ParsedArguments.Parse("pdm", args, ["--csv", "--models", "--plot", "--state-in", "--state-out", "--precision", "--threads", "--profile"], ["--json"]);
+        var a = ParsedArguments.Parse("pdm", args);
         a.ExpectPositionals(0);
         string csv = a.Required("--csv");
         // Every output is checked before any work, so a typo in a folder costs nothing.
