@@ -18,8 +18,9 @@ namespace Edge.Speech.Tests.Cloning;
 /// made for another model scores 0.
 ///
 /// The issue's own bar is not met yet, so the suite does not assert it: both cloned voices closer to the speaker
-/// than the default voice, at a cost of at most one sentence in ten. With the step-3400 model the prompt voice is
-/// at 29.61 dB and the tuned voice at 29.66 dB, against 29.45 dB for the default. models/tts-default/voice_table.sh
+/// than the default voice, at a cost of at most one sentence in ten. With the step-3400 model, averaged over sampling
+/// seeds 1-5, the prompt voice is at 30.23 dB and the tuned voice at 30.03 dB, against 28.57 dB for the default.
+/// models/tts-default/voice_table.sh
 /// sets EDGE_VOICE_QUALITY=1, which adds that bar here, and exits 1 until a model meets it. It also writes the
 /// README's table to $EDGE_VOICE_TABLE before anything is asserted.
 /// </remarks>
@@ -59,11 +60,12 @@ public sealed class VoiceCloningQualityTests(ITestOutputHelper output)
     {
         var c = CultureInfo.InvariantCulture;
         var b = new StringBuilder();
-        b.AppendLine(string.Create(c, $"| voice | MCD-DTW to en-us-nyc through the codec (dB; ranks the voices) | MCD-DTW to en-us-nyc's own recordings (dB) | median pitch (Hz; en-us-nyc {floor.MedianPitchHzB:F0}, through the codec {floor.MedianPitchHzA:F0}) | judge, {plain.Sentences} sentences |"));
-        b.AppendLine("|---|---|---|---|---|");
-        b.AppendLine(string.Create(c, $"| en-us-nyc through the codec | 0 | {floor.MelCepstralDistortionDb:F2} | {floor.MedianPitchHzA:F0} | |"));
+        string seeds = $"seeds {HeldOutSpeaker.Seeds[0]}-{HeldOutSpeaker.Seeds[^1]}";
+        b.AppendLine(string.Create(c, $"| voice | MCD-DTW to en-us-nyc through the codec (dB, mean of {seeds}; ranks the voices) | each seed's (min-max) | MCD-DTW to en-us-nyc's own recordings (dB) | median pitch (Hz; en-us-nyc {floor.MedianPitchHzB:F0}, through the codec {floor.MedianPitchHzA:F0}) | judge, {plain.Sentences} sentences (seed {HeldOutSpeaker.Seed}) |"));
+        b.AppendLine("|---|---|---|---|---|---|");
+        b.AppendLine(string.Create(c, $"| en-us-nyc through the codec | 0 | | {floor.MelCepstralDistortionDb:F2} | {floor.MedianPitchHzA:F0} | |"));
         foreach (var (name, v) in new[] { ("default voice (`voices/default`, en-us)", plain), ($"prompt voice (`edge clone`, {made.PromptSeconds:F1} s clip)", prompt), ("tuned voice (`tune_voice.py`)", tuned) })
-            b.AppendLine(string.Create(c, $"| {name} | {v.Distance.MelCepstralDistortionDb:F2} | {v.Raw.MelCepstralDistortionDb:F2} | {v.Distance.MedianPitchHzA:F0} | {v.Heard}/{v.Sentences} |"));
+            b.AppendLine(string.Create(c, $"| {name} | {v.Distance.MelCepstralDistortionDb:F2} | {v.SeedMcd.Min():F2}-{v.SeedMcd.Max():F2} | {v.Raw.MelCepstralDistortionDb:F2} | {v.Distance.MedianPitchHzA:F0} | {v.Heard}/{v.Sentences} |"));
         return b.ToString();
     }
 }
