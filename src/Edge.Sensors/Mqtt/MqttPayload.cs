@@ -11,6 +11,10 @@ namespace Edge.Sensors.Mqtt;
 /// </summary>
 public static class MqttPayload
 {
+    // Unix seconds a DateTimeOffset can hold: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z (NaN fails both tests).
+    private const double FirstUnixSecond = -62_135_596_800;
+    private const double LastUnixSecond = 253_402_300_799;
+
     /// <summary>Parses <paramref name="payload"/>; false with <paramref name="problem"/> saying why when it is not a finite reading.</summary>
     public static bool TryParse(ReadOnlySequence<byte> payload, int maxBytes, out double value, out DateTimeOffset? time, out string? problem)
     {
@@ -97,8 +101,8 @@ public static class MqttPayload
                 else if (isTime)
                 {
                     if (reader.TokenType == JsonTokenType.String && reader.TryGetDateTimeOffset(out var at)) time = at;
-                    else if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out double seconds) && double.IsFinite(seconds)
-                             && Math.Abs(seconds) < 253_402_300_799) time = DateTimeOffset.UnixEpoch.AddSeconds(seconds);
+                    else if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out double seconds)
+                             && seconds >= FirstUnixSecond && seconds <= LastUnixSecond) time = DateTimeOffset.UnixEpoch.AddSeconds(seconds);
                     else
                     {
                         problem = "has a \"time\" that is neither ISO-8601 nor Unix seconds";

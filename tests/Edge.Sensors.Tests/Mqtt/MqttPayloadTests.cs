@@ -45,6 +45,26 @@ public sealed class MqttPayloadTests
         Assert.Equal(problem, r.Problem);
     }
 
+    [Theory]
+    [InlineData("{\"time\": -111111111113, \"value\": 3}")]     // the fuzzer's finding, its time kept
+    [InlineData("{\"value\": 3, \"time\": -62135596801}")]     // one second before 0001-01-01
+    [InlineData("{\"value\": 3, \"time\": 253402300800}")]     // one second after 9999-12-31T23:59:59
+    public void Fuzz_finding_a_unix_time_before_year_1_is_rejected_not_thrown(string payload)
+    {
+        var r = Parse(payload);
+        Assert.False(r.Ok);
+        Assert.Equal("has a \"time\" that is neither ISO-8601 nor Unix seconds", r.Problem);
+    }
+
+    [Fact]
+    public void The_first_and_last_representable_unix_seconds_are_times()
+    {
+        Assert.True(MqttPayload.TryParse(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes("{\"value\": 1, \"time\": -62135596800}")), 256, out _, out var first, out _));
+        Assert.Equal(DateTimeOffset.MinValue, first);
+        Assert.True(MqttPayload.TryParse(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes("{\"value\": 1, \"time\": 253402300799}")), 256, out _, out var last, out _));
+        Assert.Equal(new DateTimeOffset(9999, 12, 31, 23, 59, 59, TimeSpan.Zero), last);
+    }
+
     [Fact]
     public void A_payload_over_the_limit_is_rejected_before_it_is_parsed()
     {
