@@ -80,7 +80,10 @@ fuzz_one() {
     for f in "$findings/default/crashes"/id:*; do
       cp "$f" "fuzz/corpus/$t/crash-$(sha256sum "$f" | cut -c1-12)"
     done
-    "${app[@]}" replay "$t" "$findings/default/crashes"/id:* 2>&1 | grep -v '^   at ' | head -40 || true
+    # Replayed by the uninstrumented build: under SharpFuzz's instrumentation a plain managed exception can surface
+    # as an AccessViolationException (seen with the mqtt-payload finding), which hides what the parser threw.
+    dotnet run --project fuzz/Edge.Fuzz -c Release -v quiet -- replay "$t" "$findings/default/crashes"/id:* 2>&1 \
+      | grep -v '^   at ' | head -40 || true
   fi
   afl_stat() { awk -F' *: *' -v k="$1" '$1==k{print $2}' "$stats"; }
   printf 'fuzz: %-15s %s min  execs %s (%s/s)  edges %s (map %s)  queue %s  corpus %s -> %s  crashes %s  hangs %s\n' "$t" "$minutes" \
