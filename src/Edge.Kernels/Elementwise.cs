@@ -22,64 +22,16 @@ namespace Edge.Kernels;
 public static class Elementwise
 {
     /// <summary><c>y[i] = a[i] + b[i]</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Add(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y)
-    {
-        Check(a, nameof(a), y);
-        Check(b, nameof(b), y);
-        ref float ar = ref MemoryMarshal.GetReference(a), br = ref MemoryMarshal.GetReference(b), yr = ref MemoryMarshal.GetReference(y);
-        nuint n = (nuint)y.Length, i = 0;
-        if (Vector256.IsHardwareAccelerated)
-            for (; i + 8 <= n; i += 8) (Vector256.LoadUnsafe(ref ar, i) + Vector256.LoadUnsafe(ref br, i)).StoreUnsafe(ref yr, i);
-        if (Vector128.IsHardwareAccelerated)
-            for (; i + 4 <= n; i += 4) (Vector128.LoadUnsafe(ref ar, i) + Vector128.LoadUnsafe(ref br, i)).StoreUnsafe(ref yr, i);
-        for (; i < n; i++) Unsafe.Add(ref yr, i) = Unsafe.Add(ref ar, i) + Unsafe.Add(ref br, i);
-    }
+    public static void Add(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y) => Map<AddOp>(a, b, y);
 
     /// <summary><c>y[i] = a[i] − b[i]</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Subtract(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y)
-    {
-        Check(a, nameof(a), y);
-        Check(b, nameof(b), y);
-        ref float ar = ref MemoryMarshal.GetReference(a), br = ref MemoryMarshal.GetReference(b), yr = ref MemoryMarshal.GetReference(y);
-        nuint n = (nuint)y.Length, i = 0;
-        if (Vector256.IsHardwareAccelerated)
-            for (; i + 8 <= n; i += 8) (Vector256.LoadUnsafe(ref ar, i) - Vector256.LoadUnsafe(ref br, i)).StoreUnsafe(ref yr, i);
-        if (Vector128.IsHardwareAccelerated)
-            for (; i + 4 <= n; i += 4) (Vector128.LoadUnsafe(ref ar, i) - Vector128.LoadUnsafe(ref br, i)).StoreUnsafe(ref yr, i);
-        for (; i < n; i++) Unsafe.Add(ref yr, i) = Unsafe.Add(ref ar, i) - Unsafe.Add(ref br, i);
-    }
+    public static void Subtract(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y) => Map<SubtractOp>(a, b, y);
 
     /// <summary><c>y[i] = a[i] · b[i]</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y)
-    {
-        Check(a, nameof(a), y);
-        Check(b, nameof(b), y);
-        ref float ar = ref MemoryMarshal.GetReference(a), br = ref MemoryMarshal.GetReference(b), yr = ref MemoryMarshal.GetReference(y);
-        nuint n = (nuint)y.Length, i = 0;
-        if (Vector256.IsHardwareAccelerated)
-            for (; i + 8 <= n; i += 8) (Vector256.LoadUnsafe(ref ar, i) * Vector256.LoadUnsafe(ref br, i)).StoreUnsafe(ref yr, i);
-        if (Vector128.IsHardwareAccelerated)
-            for (; i + 4 <= n; i += 4) (Vector128.LoadUnsafe(ref ar, i) * Vector128.LoadUnsafe(ref br, i)).StoreUnsafe(ref yr, i);
-        for (; i < n; i++) Unsafe.Add(ref yr, i) = Unsafe.Add(ref ar, i) * Unsafe.Add(ref br, i);
-    }
+    public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y) => Map<MultiplyOp>(a, b, y);
 
     /// <summary><c>y[i] = a[i] / b[i]</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Divide(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y)
-    {
-        Check(a, nameof(a), y);
-        Check(b, nameof(b), y);
-        ref float ar = ref MemoryMarshal.GetReference(a), br = ref MemoryMarshal.GetReference(b), yr = ref MemoryMarshal.GetReference(y);
-        nuint n = (nuint)y.Length, i = 0;
-        if (Vector256.IsHardwareAccelerated)
-            for (; i + 8 <= n; i += 8) (Vector256.LoadUnsafe(ref ar, i) / Vector256.LoadUnsafe(ref br, i)).StoreUnsafe(ref yr, i);
-        if (Vector128.IsHardwareAccelerated)
-            for (; i + 4 <= n; i += 4) (Vector128.LoadUnsafe(ref ar, i) / Vector128.LoadUnsafe(ref br, i)).StoreUnsafe(ref yr, i);
-        for (; i < n; i++) Unsafe.Add(ref yr, i) = Unsafe.Add(ref ar, i) / Unsafe.Add(ref br, i);
-    }
+    public static void Divide(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y) => Map<DivideOp>(a, b, y);
 
     /// <summary><c>y[i] = a[i] / b</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -156,6 +108,58 @@ public static class Elementwise
         }
         for (; i < n; i++) sum += Unsafe.Add(ref ar, i) * Unsafe.Add(ref br, i);
         return sum;
+    }
+
+    // One loop for the four binary operations; each operator is a struct, so the JIT compiles one specialised copy.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Map<TOp>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y) where TOp : IBinaryOp
+    {
+        Check(a, nameof(a), y);
+        Check(b, nameof(b), y);
+        ref float ar = ref MemoryMarshal.GetReference(a), br = ref MemoryMarshal.GetReference(b), yr = ref MemoryMarshal.GetReference(y);
+        nuint n = (nuint)y.Length, i = 0;
+        if (Vector256.IsHardwareAccelerated)
+            for (; i + 8 <= n; i += 8) TOp.Invoke(Vector256.LoadUnsafe(ref ar, i), Vector256.LoadUnsafe(ref br, i)).StoreUnsafe(ref yr, i);
+        if (Vector128.IsHardwareAccelerated)
+            for (; i + 4 <= n; i += 4) TOp.Invoke(Vector128.LoadUnsafe(ref ar, i), Vector128.LoadUnsafe(ref br, i)).StoreUnsafe(ref yr, i);
+        for (; i < n; i++) Unsafe.Add(ref yr, i) = TOp.Invoke(Unsafe.Add(ref ar, i), Unsafe.Add(ref br, i));
+    }
+
+    private interface IBinaryOp
+    {
+        static abstract float Invoke(float a, float b);
+
+        static abstract Vector128<float> Invoke(Vector128<float> a, Vector128<float> b);
+
+        static abstract Vector256<float> Invoke(Vector256<float> a, Vector256<float> b);
+    }
+
+    private readonly struct AddOp : IBinaryOp
+    {
+        public static float Invoke(float a, float b) => a + b;
+        public static Vector128<float> Invoke(Vector128<float> a, Vector128<float> b) => a + b;
+        public static Vector256<float> Invoke(Vector256<float> a, Vector256<float> b) => a + b;
+    }
+
+    private readonly struct SubtractOp : IBinaryOp
+    {
+        public static float Invoke(float a, float b) => a - b;
+        public static Vector128<float> Invoke(Vector128<float> a, Vector128<float> b) => a - b;
+        public static Vector256<float> Invoke(Vector256<float> a, Vector256<float> b) => a - b;
+    }
+
+    private readonly struct MultiplyOp : IBinaryOp
+    {
+        public static float Invoke(float a, float b) => a * b;
+        public static Vector128<float> Invoke(Vector128<float> a, Vector128<float> b) => a * b;
+        public static Vector256<float> Invoke(Vector256<float> a, Vector256<float> b) => a * b;
+    }
+
+    private readonly struct DivideOp : IBinaryOp
+    {
+        public static float Invoke(float a, float b) => a / b;
+        public static Vector128<float> Invoke(Vector128<float> a, Vector128<float> b) => a / b;
+        public static Vector256<float> Invoke(Vector256<float> a, Vector256<float> b) => a / b;
     }
 
     private static void Check(ReadOnlySpan<float> x, string name, ReadOnlySpan<float> y)
