@@ -80,8 +80,10 @@ public sealed class MonitorWorker : BackgroundService
             var scheduler = new StreamScheduler(streams, _config.Workers, Metrics);
             scheduler.Start(interval);
             var publishing = publisher.RunAsync(stoppingToken);
-            _log.LogInformation("monitor {Device}: {Count} streams on {Workers} workers; alerts to {Topic}/alerts/STREAM on {Host}:{Port}",
-                _config.Device, streams.Count, scheduler.Workers, publisher.DeviceTopic, _config.Broker.Host, _config.Broker.Port);
+            _log.LogInformation("monitor {Device}: {Count} streams on {Workers} workers, {Stepping}; alerts to {Topic}/alerts/STREAM on {Host}:{Port}",
+                _config.Device, streams.Count, scheduler.Workers,
+                scheduler.Batched ? $"each worker's due streams stepped together (batched: {scheduler.BatchedModels})" : "streams stepped one after another",
+                publisher.DeviceTopic, _config.Broker.Host, _config.Broker.Port);
             _systemd?.Notify(ServiceState.Ready);
             await WatchAsync(streams, stoppingToken).ConfigureAwait(false);
             scheduler.Stop();
