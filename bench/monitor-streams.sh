@@ -4,7 +4,9 @@
 # W scheduler workers (default 0 = one per core). Prints every E seconds, for that interval: readings stepped, the step
 # time p50/p99 and the delay from each reading's due time to the end of its step p50/p99 (upper bounds of the daemon's
 # histogram buckets), dropped readings (stepped more than one period late), alerts queued and acknowledged, outbox
-# backlog, the daemon's CPU (100 % = one core), RSS and GC counts; at the end the totals and RSS/GC start to end.
+# backlog, the daemon's CPU (100 % = one core) and its CPU time per reading stepped (all threads, and the scheduler's
+# workers alone, from /proc/PID/task/*/schedstat), the streams per batch step, RSS and GC counts; at the end the totals
+# and RSS/GC start to end.
 # Needs mosquitto and a built edge (dotnet build src/Edge.Cli -c Release). Optional environment: REPEAT_EVERY and
 # CLEAR_AFTER (the config's alerts.*; REPEAT_EVERY=1 CLEAR_AFTER=1 is an alert on every flagged reading, as before
 # coalescing), IN_FLIGHT (broker.in_flight), MEMORY_ALERTS (outbox.memory_alerts).
@@ -46,13 +48,22 @@ now = {'t': float(open('/proc/uptime').read().split()[0]), 'cpu': (int(stat[13])
        'steps': buckets('edge_monitor_step_seconds'), 'delay': buckets('edge_monitor_step_delay_seconds'),
        'n': val('edge_monitor_step_seconds_count'), 'dropped': val('edge_monitor_samples_dropped_total'),
        'queued': val('edge_monitor_alerts_queued_total'), 'sent': val('edge_monitor_alerts_sent_total'),
-       'pending': val('edge_monitor_outbox_pending'), 'memory': val('edge_monitor_outbox_in_memory'), 'failed': val('edge_monitor_streams{state="failed"}')}
+       'pending': val('edge_monitor_outbox_pending'), 'memory': val('edge_monitor_outbox_in_memory'), 'failed': val('edge_monitor_streams{state="failed"}'),
+       'batch_n': val('edge_monitor_batch_streams_count'), 'batch_sum': val('edge_monitor_batch_streams_sum'), 'wcpu': 0.0}
+# The scheduler's workers' own CPU time (Linux names a thread by its first 15 characters), from their schedstat.
+for tid in os.listdir(f'/proc/{pid}/task'):
+    try:
+        if open(f'/proc/{pid}/task/{tid}/comm').read().startswith('edge-monitor wo'):
+            now['wcpu'] += int(open(f'/proc/{pid}/task/{tid}/schedstat').read().split()[0]) / 1e9
+    except OSError:
+        pass
 path = f'{work}/last.json'
 first_path = f'{work}/first.json'
 last = json.load(open(path)) if os.path.exists(path) else None
 if last is None:
     start = float(stat[21]) / ticks
-    last = {'t': start, 'cpu': 0, 'steps': [(le, 0) for le, _ in now['steps']], 'delay': [(le, 0) for le, _ in now['delay']], 'n': 0, 'dropped': 0, 'queued': 0, 'sent': 0}
+    last = {'t': start, 'cpu': 0, 'steps': [(le, 0) for le, _ in now['steps']], 'delay': [(le, 0) for le, _ in now['delay']], 'n': 0, 'dropped': 0, 'queued': 0, 'sent': 0,
+            'batch_n': 0, 'batch_sum': 0, 'wcpu': 0.0}
     json.dump(now, open(first_path, 'w'))
 def q(cur, old, p):
     d = [(le, c - o) for (le, c), (_, o) in zip(cur, old)]
@@ -61,10 +72,13 @@ def q(cur, old, p):
         if total > 0 and c >= p * total: return f'{le * 1e6:.0f} us' if le < 1e-2 else f'{le * 1e3:.0f} ms'
     return '-'
 dt = now['t'] - last['t']
+def per(seconds): return f"{seconds * 1e6 / (now['n'] - last['n']):.1f} us" if now['n'] > last['n'] else '-'
 print(f"{label}: {int(now['n'] - last['n'])} steps ({(now['n'] - last['n']) / dt:.0f}/s), step p50 <= {q(now['steps'], last['steps'], .5)} p99 <= {q(now['steps'], last['steps'], .99)}, "
       f"delay p50 <= {q(now['delay'], last['delay'], .5)} p99 <= {q(now['delay'], last['delay'], .99)}, dropped {int(now['dropped'] - last['dropped'])}, "
       f"alerts {int(now['queued'] - last['queued'])} queued {int(now['sent'] - last['sent'])} acked, backlog {int(now['pending'])} ({int(now['memory'])} in memory), "
-      f"cpu {100 * (now['cpu'] - last['cpu']) / dt:.0f} %, rss {now['rss']:.0f} MiB, gc " + '/'.join(str(now['gc'].get(g, 0)) for g in '012')
+      f"cpu {100 * (now['cpu'] - last['cpu']) / dt:.0f} %, cpu per reading {per(now['cpu'] - last['cpu'])} (workers {per(now['wcpu'] - last.get('wcpu', 0))}), "
+      + (f"{(now['batch_sum'] - last.get('batch_sum', 0)) / (now['batch_n'] - last.get('batch_n', 0)):.0f} streams per batch step, " if now['batch_n'] > last.get('batch_n', 0) else '')
+      + f"rss {now['rss']:.0f} MiB, gc " + '/'.join(str(now['gc'].get(g, 0)) for g in '012')
       + (f", {int(now['failed'])} streams failed" if now['failed'] else ''), flush=True)
 json.dump(now, open(path, 'w'))
 if label == 'end':

@@ -136,20 +136,62 @@ public sealed class MaintenancePipeline : IDisposable
 
     private MaintenanceStep Score(in LaserReading reading, double bias, double monitor, double temperature, long ticks)
     {
+        LaserFeatures.Compute(bias, monitor, temperature, References[0], References[1], References[2], _features);
+        if (PredictorRuns) _predictor.Step(_features, _prediction);
+        _detector.Step(_features, _detection);
+        if (RulRuns) _rul.Step(_features, _estimate);
+        return Finish(reading, ticks);
+    }
+
+    // The parts of a scored reading that MaintenancePipelineBatch runs around its batched model steps: Plan computes the
+    // features (changing nothing), the batch steps the predictor (PredictorRuns), the detector and the RUL model
+    // (RulRuns) from Features into Prediction, Detection and Estimate, and Finish does the rest, as Score does alone.
+
+    /// <summary>
+    /// True when <paramref name="reading"/> is to be scored with this pipeline's features in <see cref="Features"/>;
+    /// false when <see cref="Step"/> must take it alone (a rejection, referencing, the replay that ends referencing, or
+    /// features that are not finite, which the predictor refuses). Changes no state.
+    /// </summary>
+    internal bool PlanScore(in LaserReading reading)
+    {
+        if (!_c.HaveReferences || reading.Status != SensorStatus.Ok) return false;
+        if (!double.IsFinite(reading.Bias) || !double.IsFinite(reading.Monitor) || !double.IsFinite(reading.CaseTemperature)) return false;
+        if (_c.HasLastTime && reading.Time.UtcTicks <= _c.LastTimeTicks) return false;
+        LaserFeatures.Compute(reading.Bias, reading.Monitor, reading.CaseTemperature, References[0], References[1], References[2], _features);
+        foreach (float f in _features)
+        {
+            if (!float.IsFinite(f)) return false;
+        }
+        return true;
+    }
+
+    internal float[] Features => _features;
+    internal float[] Prediction => _prediction;
+    internal float[] Detection => _detection;
+    internal float[] Estimate => _estimate;
+    internal ModelStream PredictorStream => _predictor;
+    internal ModelStream DetectorStream => _detector;
+    internal ModelStream RulStream => _rul;
+
+    /// <summary>The predictor runs on a scored reading until end of life.</summary>
+    internal bool PredictorRuns => !_c.EndOfLife;
+
+    /// <summary>The RUL model runs on a scored reading once the detector has fired (the first flag's warm-up is <see cref="Finish"/>'s).</summary>
+    internal bool RulRuns => _c.Detected;
+
+    /// <summary>The last stamp of the MaintenancePipelineBatch pass that took this pipeline (a pipeline is refused twice in one pass).</summary>
+    internal long BatchPass { get; set; }
+
+    /// <summary>After the models have stepped on <see cref="Features"/>: the ring, the alert, the RUL warm-up at the first flag, end of life, counters.</summary>
+    internal MaintenanceStep Finish(in LaserReading reading, long ticks)
+    {
         long sample = _c.Samples;
         var f = _features;
-        LaserFeatures.Compute(bias, monitor, temperature, References[0], References[1], References[2], f);
         f.CopyTo(Recent.AsSpan((int)_c.RecentNext * LaserFeatures.Count, LaserFeatures.Count));
         _c.RecentNext = (_c.RecentNext + 1) % _warmup;
         _c.RecentFill = Math.Min(_c.RecentFill + 1, _warmup);
 
-        float? predicted = null;
-        if (!_c.EndOfLife)
-        {
-            _predictor.Step(f, _prediction);
-            predicted = _prediction[0];
-        }
-        _detector.Step(f, _detection);
+        float? predicted = PredictorRuns ? _prediction[0] : null;
         bool alert = _detection[1] > 0.5f;
         if (alert) _c.Alerts++;
 
@@ -157,7 +199,6 @@ public sealed class MaintenancePipeline : IDisposable
         float? rul = null;
         if (_c.Detected)
         {
-            _rul.Step(f, _estimate);
             rul = _estimate[0];
         }
         else if (alert)

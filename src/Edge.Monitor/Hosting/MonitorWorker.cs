@@ -80,8 +80,10 @@ public sealed class MonitorWorker : BackgroundService
             var scheduler = new StreamScheduler(streams, _config.Workers, Metrics);
             scheduler.Start(interval);
             var publishing = publisher.RunAsync(stoppingToken);
-            _log.LogInformation("monitor {Device}: {Count} streams on {Workers} workers; alerts to {Topic}/alerts/STREAM on {Host}:{Port}",
-                _config.Device, streams.Count, scheduler.Workers, publisher.DeviceTopic, _config.Broker.Host, _config.Broker.Port);
+            _log.LogInformation("monitor {Device}: {Count} streams on {Workers} workers, {Stepping}; alerts to {Topic}/alerts/STREAM on {Host}:{Port}",
+                _config.Device, streams.Count, scheduler.Workers,
+                scheduler.Batched ? $"each worker's due streams stepped together (batched: {scheduler.BatchedModels})" : "streams stepped one after another",
+                publisher.DeviceTopic, _config.Broker.Host, _config.Broker.Port);
             _systemd?.Notify(ServiceState.Ready);
             await WatchAsync(streams, stoppingToken).ConfigureAwait(false);
             scheduler.Stop();
@@ -98,14 +100,36 @@ public sealed class MonitorWorker : BackgroundService
         }
     }
 
-    // The first steps of a pipeline run its code for the first time (the JIT); a scratch pipeline takes that cost before
-    // the first reading is due, so that the streams' first readings are not all late together.
+    // The first steps of a pipeline run its code for the first time (the JIT); scratch pipelines take that cost before
+    // the first reading is due, alone and in a batch as the workers step them, so that the streams' first readings are
+    // not all late together.
     private static void WarmUp(MaintenanceModels models)
     {
-        using var scratch = new MaintenancePipeline(models);
+        const int Batch = 16;
         var t0 = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        for (int i = 0; i < 200; i++)
-            scratch.Step(new LaserReading(t0.AddMinutes(i), 60 * (1 + 0.002 * i), 300 * (1 - 0.001 * i), 25 + 0.01 * i));
+        static LaserReading Synthetic(DateTimeOffset t0, int i, int k) =>
+            new(t0.AddMinutes(i), 60 * (1 + 0.002 * i) + k, 300 * (1 - 0.001 * i), 25 + 0.01 * i);
+        using (var scratch = new MaintenancePipeline(models))
+        {
+            for (int i = 0; i < 200; i++) scratch.Step(Synthetic(t0, i, 0));
+        }
+        var pipelines = Enumerable.Range(0, Batch).Select(_ => new MaintenancePipeline(models)).ToArray();
+        try
+        {
+            using var batch = new MaintenancePipelineBatch(models, Batch);
+            var readings = new LaserReading[Batch];
+            var results = new MaintenanceStep[Batch];
+            var faults = new EdgeException?[Batch];
+            for (int i = 0; i < 200; i++)
+            {
+                for (int k = 0; k < Batch; k++) readings[k] = Synthetic(t0, i, k);
+                batch.Step(pipelines, readings, results, faults);
+            }
+        }
+        finally
+        {
+            foreach (var p in pipelines) p.Dispose();
+        }
     }
 
     private void Observe(List<MonitoredStream> streams, AlertOutbox outbox)

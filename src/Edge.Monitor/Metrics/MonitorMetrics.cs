@@ -18,6 +18,8 @@ public sealed class MonitorMetrics
             new HistogramConfiguration { LabelNames = [], Buckets = Histogram.ExponentialBuckets(2e-6, 2, 18) });
         StepDelay = f.CreateHistogram("edge_monitor_step_delay_seconds", "From a paced reading's due time to the end of its step, seconds (more than one period counts as dropped).",
             new HistogramConfiguration { LabelNames = [], Buckets = Histogram.ExponentialBuckets(1e-5, 2, 16) });
+        BatchStreams = f.CreateHistogram("edge_monitor_batch_streams", "Streams whose pipelines one batch step advanced together (each model's weights read once for all of them).",
+            new HistogramConfiguration { LabelNames = [], Buckets = Histogram.ExponentialBuckets(1, 2, 13) });
         WorkerBusy = f.CreateCounter("edge_monitor_worker_busy_seconds_total", "Wall time each scheduler worker spent servicing its streams, seconds.", "worker");
         Streams = f.CreateGauge("edge_monitor_streams", "Streams by state.", "state");
         Samples = f.CreateCounter("edge_monitor_samples_total", "Readings stepped through a stream's pipeline.", "stream");
@@ -45,6 +47,7 @@ public sealed class MonitorMetrics
 #pragma warning disable CS1591 // each metric's help text above documents it
     public Histogram StepSeconds { get; }
     public Histogram StepDelay { get; }
+    public Histogram BatchStreams { get; }
     public Counter WorkerBusy { get; }
     public Gauge Streams { get; }
     public Counter Samples { get; }

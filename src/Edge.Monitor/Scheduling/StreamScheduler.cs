@@ -7,37 +7,46 @@ namespace Edge.Monitor.Scheduling;
 
 /// <summary>
 /// Runs every stream on a small fixed set of worker threads (one per core by default) instead of a thread each: a worker
-/// owns a contiguous slice of the streams and, on each pass, steps every stream that is due, back to back, then sleeps
-/// until the earliest next reading. All streams of a daemon run the same pipeline over the same models, and paced
-/// streams of one rate fall due together, so a pass steps them one after another while the models' weights are in
-/// cache. Each worker's busy time is a metric (<c>edge_monitor_worker_busy_seconds_total</c>).
+/// owns a contiguous slice of the streams and, on each pass, steps every stream that is due, then sleeps until the
+/// earliest next reading. All streams of a daemon run the same pipeline over the same models, and paced streams of one
+/// rate fall due together, so a pass steps their pipelines together in one <see cref="Edge.Maintenance.Pipeline.MaintenancePipelineBatch"/>:
+/// one reading of every due stream per batch step (a late stream's catch-up readings in further batch steps of the same
+/// pass), each model's weights read once for all of them where its family batches. Where none of the models batches,
+/// the worker steps its streams one after another as before. Each worker's busy time is a metric
+/// (<c>edge_monitor_worker_busy_seconds_total</c>), and so is the number of streams per batch step (<c>edge_monitor_batch_streams</c>).
 /// </summary>
 public sealed class StreamScheduler
 {
     private readonly IReadOnlyList<MonitoredStream> _streams;
     private readonly Thread[] _threads;
-    private readonly MonitorMetrics _metrics;
     private volatile bool _stopping;
 
     /// <summary>Plans <paramref name="workers"/> threads (0 = one per core, never more than the streams) over <paramref name="streams"/>.</summary>
     public StreamScheduler(IReadOnlyList<MonitoredStream> streams, int workers, MonitorMetrics metrics)
     {
         _streams = streams;
-        _metrics = metrics;
         int count = Math.Clamp(workers > 0 ? workers : Environment.ProcessorCount, 1, Math.Max(1, streams.Count));
         _threads = new Thread[count];
         for (int w = 0; w < count; w++)
         {
             // Contiguous slices: neighbours in the config (often one rig's sensors at one rate) share a worker.
             int from = streams.Count * w / count, to = streams.Count * (w + 1) / count;
-            var slice = streams.Skip(from).Take(to - from).ToArray();
+            var slice = new StreamSlice(streams.Skip(from).Take(to - from).ToArray(), metrics);
             var busy = metrics.WorkerBusy.WithLabels(w.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Batched |= slice.Batched;
+            BatchedModels ??= slice.BatchedModels;
             _threads[w] = new Thread(() => Work(slice, busy)) { IsBackground = true, Name = $"edge-monitor worker {w}" };
         }
     }
 
     /// <summary>The worker threads.</summary>
     public int Workers => _threads.Length;
+
+    /// <summary>True when the workers step their due streams' pipelines together (a <see cref="StreamSlice"/> batch per worker); false when one after another.</summary>
+    public bool Batched { get; }
+
+    /// <summary>The models that read their weights once per batch step (e.g. "predictor, RUL model"), or null when not batched.</summary>
+    public string? BatchedModels { get; }
 
     /// <summary>
     /// Opens every stream's source, then starts the workers with every paced stream's first reading due at one moment
@@ -63,29 +72,31 @@ public sealed class StreamScheduler
         }
     }
 
-    private void Work(MonitoredStream[] slice, Counter.Child busy)
+    private void Work(StreamSlice slice, Counter.Child busy)
     {
-        while (!_stopping)
+        try
         {
-            long now = Stopwatch.GetTimestamp();
-            long wake = long.MaxValue;
-            foreach (var s in slice)
+            while (!_stopping)
             {
-                long next = s.Service(now);
-                if (next < wake) wake = next;
+                long now = Stopwatch.GetTimestamp();
+                long wake = slice.Service(now);
+                long end = Stopwatch.GetTimestamp();
+                busy.Inc((end - now) / (double)Stopwatch.Frequency);
+                if (wake == long.MaxValue)
+                {
+                    // Every stream of the slice has finished or failed: the thread idles (the daemon runs until it is stopped).
+                    Thread.Sleep(50);
+                    continue;
+                }
+                long wait = wake - end;
+                // Thread.Sleep's resolution is about a millisecond on Linux: a reading is stepped at most that late, well under
+                // a period at 100 readings per second, and the worker spins never.
+                if (wait > 0) Thread.Sleep(Math.Clamp((int)(wait * 1000 / Stopwatch.Frequency), 1, 50));
             }
-            long end = Stopwatch.GetTimestamp();
-            busy.Inc((end - now) / (double)Stopwatch.Frequency);
-            if (wake == long.MaxValue)
-            {
-                // Every stream of the slice has finished or failed: the thread idles (the daemon runs until it is stopped).
-                Thread.Sleep(50);
-                continue;
-            }
-            long wait = wake - end;
-            // Thread.Sleep's resolution is about a millisecond on Linux: a reading is stepped at most that late, well under
-            // a period at 100 readings per second, and the worker spins never.
-            if (wait > 0) Thread.Sleep(Math.Clamp((int)(wait * 1000 / Stopwatch.Frequency), 1, 50));
+        }
+        finally
+        {
+            slice.Dispose();
         }
     }
 }

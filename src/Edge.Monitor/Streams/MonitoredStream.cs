@@ -14,7 +14,8 @@ using Prometheus;
 namespace Edge.Monitor.Streams;
 
 /// <summary>
-/// One stream, stepped by a scheduler's worker through <see cref="Service"/>: polls its source, paces a replay, steps
+/// One stream, stepped by a scheduler's worker through <see cref="Service"/> (or, with its pipeline stepped in a batch
+/// with other streams', through <see cref="BeginPass"/>, <see cref="TryTake"/> and <see cref="Complete"/>): polls its source, paces a replay, steps
 /// the pipeline, queues alerts in the outbox, hands a checkpoint to the writer on the interval, and reports rejected
 /// readings, gaps and a silent sensor as a log line and a metric. A fault in one stream stops only that stream.
 /// Stepping allocates nothing (an alert, a log line and a checkpoint do).
@@ -44,6 +45,9 @@ public sealed class MonitoredStream : IDisposable
     private long _beatTicks;
     private long _next, _lastData, _lastDropped, _lastTimeTicks;
     private bool _silent, _hasLastTime;
+    private long _passNow, _wake, _due;   // the pass under way: when it began, when the stream next needs its worker, the reading's due time
+    private int _passLeft;                // readings the pass may still take
+    private bool _passOpen;
     private int _loggedRejections;
     private string _state = "starting";
 
@@ -135,25 +139,60 @@ public sealed class MonitoredStream : IDisposable
     /// <summary>
     /// Steps what is due at <paramref name="now"/> (Stopwatch ticks) and returns when the stream next needs its worker;
     /// <see cref="long.MaxValue"/> once it has finished or failed. Allocates nothing unless an alert, a log line or a checkpoint is due.
+    /// The same as <see cref="BeginPass"/>, then <see cref="TryTake"/> and <see cref="Complete"/> for each reading
+    /// with the pipeline stepped alone, then <see cref="Wake"/>.
     /// </summary>
     public long Service(long now)
     {
+        if (!BeginPass(now)) return _wake;
+        while (TryTake(out var reading))
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            MaintenanceStep step;
+            try
+            {
+                step = _pipeline.Step(reading);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Complete(default, 0, e);
+                break;
+            }
+            Complete(step, Stopwatch.GetElapsedTime(t0).TotalSeconds, null);
+        }
+        return _wake;
+    }
+
+    /// <summary>The pipeline the stream steps, for a worker that steps many streams' pipelines together.</summary>
+    internal MaintenancePipeline Pipeline => _pipeline;
+
+    /// <summary>After a pass (<see cref="BeginPass"/> and <see cref="TryTake"/> until false): when the stream next needs its worker, Stopwatch ticks; <see cref="long.MaxValue"/> once finished or failed.</summary>
+    internal long Wake => _wake;
+
+    /// <summary>
+    /// Starts a pass at <paramref name="now"/>: the proof of life, a checkpoint if one is due, and whether a reading may be
+    /// due (false: nothing this pass, <see cref="Wake"/> says when). Then <see cref="TryTake"/> hands out the due
+    /// readings one at a time, each answered with <see cref="Complete"/> before the next is taken: at most 4 of a paced
+    /// stream (a late worker catches up), at most 64 of an unpaced one (one stream cannot hold its worker).
+    /// </summary>
+    internal bool BeginPass(long now)
+    {
         _beatTicks = now;
-        if (_frames is null) return long.MaxValue;
+        _passOpen = false;
+        _wake = long.MaxValue;
+        if (_frames is null) return false;
         try
         {
             if (now - _checkpointQueuedTicks >= _checkpointTicks) QueueCheckpoint(now);
+            _passNow = now;
             if (_periodTicks == 0)
             {
-                for (int i = 0; i < Run; i++)
-                {
-                    var read = ReadAndStep(now);
-                    if (read == FrameRead.End) return Finish();
-                    if (read == FrameRead.None) return now + PollTicks;
-                }
-                return now;
+                _passLeft = Run;
+                _wake = now;
+                return _passOpen = true;
             }
-            if (now < _next) return _next;
+            _wake = _next;
+            if (now < _next) return false;
             // A reading is due every period; more than one period late it counts as dropped (a real sensor's sample would
             // have been lost) though a replay still steps it. After a long stall the slots missed are counted and skipped.
             long behind = (now - _next) / _periodTicks;
@@ -162,29 +201,90 @@ public sealed class MonitoredStream : IDisposable
                 _dropped.Inc(behind);
                 _next += behind * _periodTicks;
             }
-            for (int i = 0; i < 4 && now >= _next; i++)
-            {
-                if (now - _next > _periodTicks) _dropped.Inc();
-                long due = _next;
-                _next += _periodTicks;
-                var read = ReadAndStep(now);
-                if (read == FrameRead.End) return Finish();
-                _metrics.StepDelay.Observe(Stopwatch.GetElapsedTime(due).TotalSeconds);
-                if (read == FrameRead.None) break;
-            }
-            return _next;
+            _passLeft = 4;
+            return _passOpen = true;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             Fault(e);
-            return long.MaxValue;
+            return false;
         }
     }
 
-    private FrameRead ReadAndStep(long now)
+    /// <summary>The next reading of this pass to step, read from the source; false when the pass is over for this stream.</summary>
+    internal bool TryTake(out LaserReading reading)
+    {
+        reading = default;
+        if (!_passOpen) return false;
+        long now = _passNow;
+        try
+        {
+            if (_periodTicks == 0)
+            {
+                if (_passLeft-- == 0)
+                {
+                    _wake = now;
+                    return _passOpen = false;
+                }
+                var read = Read(now, out reading);
+                if (read == FrameRead.Frame) return true;
+                if (read == FrameRead.End) Finish();
+                else _wake = now + PollTicks;
+                return _passOpen = false;
+            }
+            if (_passLeft-- == 0 || now < _next)
+            {
+                _wake = _next;
+                return _passOpen = false;
+            }
+            if (now - _next > _periodTicks) _dropped.Inc();
+            _due = _next;
+            _next += _periodTicks;
+            var paced = Read(now, out reading);
+            if (paced == FrameRead.Frame) return true;
+            if (paced == FrameRead.End)
+            {
+                Finish();
+                return _passOpen = false;
+            }
+            _metrics.StepDelay.Observe(Stopwatch.GetElapsedTime(_due).TotalSeconds);
+            _wake = _next;
+            return _passOpen = false;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Fault(e);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The pipeline's answer to the reading <see cref="TryTake"/> gave, which took <paramref name="seconds"/> to step (a
+    /// batch's share); <paramref name="fault"/>, when the pipeline threw instead, stops this stream only.
+    /// </summary>
+    internal void Complete(in MaintenanceStep step, double seconds, Exception? fault)
+    {
+        if (fault is not null)
+        {
+            Fault(fault);
+            return;
+        }
+        try
+        {
+            _metrics.StepSeconds.Observe(seconds);
+            Answer(step);
+            if (_periodTicks > 0) _metrics.StepDelay.Observe(Stopwatch.GetElapsedTime(_due).TotalSeconds);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Fault(e);
+        }
+    }
+
+    private FrameRead Read(long now, out LaserReading reading)
     {
         var frames = _frames!;
-        var read = frames.TryRead(out var reading);
+        var read = frames.TryRead(out reading);
         if (frames.Dropped != _lastDropped)
         {
             _dropped.Inc(frames.Dropped - _lastDropped);
@@ -214,21 +314,18 @@ public sealed class MonitoredStream : IDisposable
             _log.LogInformation("stream {Stream}: the sensor is back", _config.Name);
             SetState("running", null);
         }
-        Step(reading);
-        return read;
-    }
-
-    private void Step(in LaserReading reading)
-    {
         long ticks = reading.Time.UtcTicks;
         if (_config.GapS > 0 && _hasLastTime && ticks - _lastTimeTicks > (long)(_config.GapS * TimeSpan.TicksPerSecond))
         {
             _gaps.Inc();
             _log.LogWarning("stream {Stream}: a gap of {Seconds:F0} s in the readings before reading {Position}", _config.Name, (ticks - _lastTimeTicks) / (double)TimeSpan.TicksPerSecond, _position);
         }
-        long t0 = Stopwatch.GetTimestamp();
-        var step = _pipeline.Step(reading);
-        _metrics.StepSeconds.Observe(Stopwatch.GetElapsedTime(t0).TotalSeconds);
+        return read;
+    }
+
+    private void Answer(in MaintenanceStep step)
+    {
+        var reading = step.Reading;
         long position = _position;
         if (step.Kind == MaintenanceStepKind.Rejected)
         {
@@ -243,7 +340,7 @@ public sealed class MonitoredStream : IDisposable
         }
         else
         {
-            _lastTimeTicks = ticks;
+            _lastTimeTicks = reading.Time.UtcTicks;
             _hasLastTime = true;
             _samples.Inc();
             if (_coalescer.Next(step, position, out long since) is { } kind) Raise(step, position, kind, since);
@@ -251,17 +348,20 @@ public sealed class MonitoredStream : IDisposable
         Interlocked.Exchange(ref _position, position + 1);
     }
 
-    private long Finish()
+    private void Finish()
     {
+        _passOpen = false;
+        _wake = long.MaxValue;
         SetState("finished", null);
         QueueCheckpoint(Stopwatch.GetTimestamp());
         _frames!.Dispose();
         _frames = null;
-        return long.MaxValue;
     }
 
     private void Fault(Exception e)
     {
+        _passOpen = false;
+        _wake = long.MaxValue;
         _log.LogError("stream {Stream}: stopped by a fault at reading {Position}: {Problem}; the other streams go on", _config.Name, _position, e.Message);
         SetState("failed", e.Message);
         _frames?.Dispose();
