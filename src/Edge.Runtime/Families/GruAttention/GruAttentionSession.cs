@@ -112,17 +112,17 @@ internal sealed class GruAttentionSession : IStepSession
             if (c.LinearBeforeReset)
             {
                 w.CandidateHidden.MultiplyAddBias(h, w.CandidateHiddenBias, _hn);
-                Elementwise.MultiplyAdd(r, _hn, _n, _n);        // n = W_in x + b_in + r ⊙ (W_hn h + b_hn)
+                Elementwise.MultiplyAdd(r, _hn, _n, _n);             // n = W_in x + b_in + r ⊙ (W_hn h + b_hn)
             }
             else
             {
                 Elementwise.Multiply(r, h, _tmp);
                 w.CandidateHidden.MultiplyAddBias(_tmp, w.CandidateHiddenBias, _hn);
-                Elementwise.Add(_n, _hn, _n);                   // n = W_in x + b_in + W_hn (r ⊙ h) + b_hn
+                Elementwise.Add(_n, _hn, _n);                        // n = W_in x + b_in + W_hn (r ⊙ h) + b_hn
             }
             Tanh.Apply(_n, _n);
             Elementwise.Subtract(h, _n, _tmp);
-            Elementwise.MultiplyAdd(z, _tmp, _n, h);            // h' = n + z ⊙ (h − n) = (1 − z) ⊙ n + z ⊙ h
+            Elementwise.MultiplyAdd(z, _tmp, _n, h);                 // h' = n + z ⊙ (h − n) = (1 − z) ⊙ n + z ⊙ h
         }
 
         Span<float> top = state.Slice((c.Layers - 1) * hd, hd);
