@@ -17,6 +17,7 @@ namespace Edge.Kernels;
 public sealed class PackedMatrix
 {
     private const int BlockColumns = 16;   // columns one panel loop reads before adding into the totals
+    private const int PrefetchDistance = 8192;   // bytes ahead an int8 panel loop asks for (two cache lines a column pair)
 
     private readonly float[] _f32 = [];
     private readonly Half[] _f16 = [];
@@ -61,9 +62,12 @@ public sealed class PackedMatrix
 
     /// <summary>
     /// Packs a row-major matrix kept as <paramref name="storage"/>; int8 and 4-bit round with
-    /// <see cref="WeightQuantizer"/>. Float16 refuses weights beyond its range (±65504).
+    /// <see cref="WeightQuantizer"/>. Float16 refuses weights beyond its range (±65504). A reduced storage takes
+    /// the widest path whose panel fits the matrix (<see cref="SimdPaths.WidestPanelFor"/>), so that it stays
+    /// reduced where the widest panel is taller than the matrix; float32 takes the widest path.
     /// </summary>
-    public static PackedMatrix Pack(ReadOnlySpan<float> weights, int rows, int cols, MatrixStorage storage) => Pack(weights, rows, cols, SimdPaths.Best, storage);
+    public static PackedMatrix Pack(ReadOnlySpan<float> weights, int rows, int cols, MatrixStorage storage) =>
+        Pack(weights, rows, cols, storage == MatrixStorage.Float32 ? SimdPaths.Best : SimdPaths.WidestPanelFor(rows), storage);
 
     /// <summary>Keeps a row-major float32 matrix as it is: products are exactly <see cref="MatVec"/>'s.</summary>
     public static PackedMatrix RowMajor(ReadOnlySpan<float> weights, int rows, int cols)
@@ -353,13 +357,10 @@ public sealed class PackedMatrix
             }
             case MatrixStorage.Int8:
             {
+                // One vector, so each weight is widened once where it is read (a batch widens a block once into L1 instead).
                 ref sbyte p = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_i8), (nint)panelStart);
                 for (int start = 0; start < Cols; start += BlockColumns)
-                {
-                    int count = Math.Min(BlockColumns, Cols - start);
-                    PanelDecoder.Int8(ref Unsafe.Add(ref p, (nint)start * height), ref block, count * height);
-                    Block<TWidth, TVector>(ref block, ref Unsafe.Add(ref x, start), count, ref t0, ref t1, ref t2, ref t3);
-                }
+                    BlockInt8<TWidth, TVector>(ref Unsafe.Add(ref p, (nint)start * height), ref Unsafe.Add(ref x, start), Math.Min(BlockColumns, Cols - start), ref t0, ref t1, ref t2, ref t3);
                 ref float s = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_scales), panel * height);
                 t0 = TWidth.Multiply(t0, TWidth.Load(ref s, 0)); t1 = TWidth.Multiply(t1, TWidth.Load(ref s, n));
                 t2 = TWidth.Multiply(t2, TWidth.Load(ref s, 2 * n)); t3 = TWidth.Multiply(t3, TWidth.Load(ref s, 3 * n));
@@ -540,7 +541,51 @@ public sealed class PackedMatrix
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Block<TWidth, TVector>(ref float p, ref float x, int count, ref TVector t0, ref TVector t1, ref TVector t2, ref TVector t3)
         where TWidth : IVectorWidth<TVector>
+        where TVector : struct =>
+        Columns<TWidth, TVector, float, Float32Columns<TWidth, TVector>>(ref p, ref x, count, ref t0, ref t1, ref t2, ref t3);
+
+    // Block's loop over an int8 panel (column c at p + c · 4 · Count bytes), each weight widened to float32 in the
+    // register the multiply-add reads: the same operations in the same order as Block on the widened weights, so
+    // the same bits, without the round trip through the L1 block buffer; the panel ahead is prefetched.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BlockInt8<TWidth, TVector>(ref sbyte p, ref float x, int count, ref TVector t0, ref TVector t1, ref TVector t2, ref TVector t3)
+        where TWidth : IVectorWidth<TVector>
+        where TVector : struct =>
+        Columns<TWidth, TVector, sbyte, Int8Columns<TWidth, TVector>>(ref p, ref x, count, ref t0, ref t1, ref t2, ref t3);
+
+    // How Columns reads a vector of one column's weights from a panel stored as TElement.
+    private interface IColumnLoad<TElement, TVector> where TVector : struct
+    {
+        static abstract TVector Load(ref TElement panel, nuint index);
+
+        static abstract bool Prefetch { get; }
+    }
+
+    private readonly struct Float32Columns<TWidth, TVector> : IColumnLoad<float, TVector>
+        where TWidth : IVectorWidth<TVector>
         where TVector : struct
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static TVector Load(ref float panel, nuint index) => TWidth.Load(ref panel, index);
+
+        public static bool Prefetch => false;   // a float32 panel streams fast enough from the hardware prefetcher alone
+    }
+
+    private readonly struct Int8Columns<TWidth, TVector> : IColumnLoad<sbyte, TVector>
+        where TWidth : IVectorWidth<TVector>
+        where TVector : struct
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static TVector Load(ref sbyte panel, nuint index) => TWidth.LoadInt8(ref panel, index);
+
+        public static bool Prefetch => System.Runtime.Intrinsics.X86.Sse.IsSupported;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Columns<TWidth, TVector, TElement, TLoad>(ref TElement p, ref float x, int count, ref TVector t0, ref TVector t1, ref TVector t2, ref TVector t3)
+        where TWidth : IVectorWidth<TVector>
+        where TVector : struct
+        where TLoad : IColumnLoad<TElement, TVector>
     {
         nuint n = (nuint)TWidth.Count;
         nint column = 4 * TWidth.Count;
@@ -551,24 +596,34 @@ public sealed class PackedMatrix
         {
             var xa = TWidth.Broadcast(Unsafe.Add(ref x, c));
             var xb = TWidth.Broadcast(Unsafe.Add(ref x, c + 1));
-            ref float pa = ref Unsafe.Add(ref p, c * column);
-            a0 = TWidth.FusedMultiplyAdd(TWidth.Load(ref pa, 0), xa, a0);
-            a1 = TWidth.FusedMultiplyAdd(TWidth.Load(ref pa, n), xa, a1);
-            a2 = TWidth.FusedMultiplyAdd(TWidth.Load(ref pa, 2 * n), xa, a2);
-            a3 = TWidth.FusedMultiplyAdd(TWidth.Load(ref pa, 3 * n), xa, a3);
-            b0 = TWidth.FusedMultiplyAdd(TWidth.Load(ref pa, 4 * n), xb, b0);
-            b1 = TWidth.FusedMultiplyAdd(TWidth.Load(ref pa, 5 * n), xb, b1);
-            b2 = TWidth.FusedMultiplyAdd(TWidth.Load(ref pa, 6 * n), xb, b2);
-            b3 = TWidth.FusedMultiplyAdd(TWidth.Load(ref pa, 7 * n), xb, b3);
+            ref TElement pa = ref Unsafe.Add(ref p, c * column);
+            if (TLoad.Prefetch)
+            {
+                unsafe
+                {
+                    // Two columns of int8 are 8 · Count bytes: two cache lines at 512 bits.
+                    byte* ahead = (byte*)Unsafe.AsPointer(ref pa) + PrefetchDistance;
+                    System.Runtime.Intrinsics.X86.Sse.Prefetch0(ahead);
+                    System.Runtime.Intrinsics.X86.Sse.Prefetch0(ahead + 64);
+                }
+            }
+            a0 = TWidth.FusedMultiplyAdd(TLoad.Load(ref pa, 0), xa, a0);
+            a1 = TWidth.FusedMultiplyAdd(TLoad.Load(ref pa, n), xa, a1);
+            a2 = TWidth.FusedMultiplyAdd(TLoad.Load(ref pa, 2 * n), xa, a2);
+            a3 = TWidth.FusedMultiplyAdd(TLoad.Load(ref pa, 3 * n), xa, a3);
+            b0 = TWidth.FusedMultiplyAdd(TLoad.Load(ref pa, 4 * n), xb, b0);
+            b1 = TWidth.FusedMultiplyAdd(TLoad.Load(ref pa, 5 * n), xb, b1);
+            b2 = TWidth.FusedMultiplyAdd(TLoad.Load(ref pa, 6 * n), xb, b2);
+            b3 = TWidth.FusedMultiplyAdd(TLoad.Load(ref pa, 7 * n), xb, b3);
         }
         if (c < count)
         {
             var xa = TWidth.Broadcast(Unsafe.Add(ref x, c));
-            ref float pa = ref Unsafe.Add(ref p, c * column);
-            a0 = TWidth.FusedMultiplyAdd(TWidth.Load(ref pa, 0), xa, a0);
-            a1 = TWidth.FusedMultiplyAdd(TWidth.Load(ref pa, n), xa, a1);
-            a2 = TWidth.FusedMultiplyAdd(TWidth.Load(ref pa, 2 * n), xa, a2);
-            a3 = TWidth.FusedMultiplyAdd(TWidth.Load(ref pa, 3 * n), xa, a3);
+            ref TElement pa = ref Unsafe.Add(ref p, c * column);
+            a0 = TWidth.FusedMultiplyAdd(TLoad.Load(ref pa, 0), xa, a0);
+            a1 = TWidth.FusedMultiplyAdd(TLoad.Load(ref pa, n), xa, a1);
+            a2 = TWidth.FusedMultiplyAdd(TLoad.Load(ref pa, 2 * n), xa, a2);
+            a3 = TWidth.FusedMultiplyAdd(TLoad.Load(ref pa, 3 * n), xa, a3);
         }
         t0 = TWidth.Add(t0, TWidth.Add(a0, b0)); t1 = TWidth.Add(t1, TWidth.Add(a1, b1));
         t2 = TWidth.Add(t2, TWidth.Add(a2, b2)); t3 = TWidth.Add(t3, TWidth.Add(a3, b3));

@@ -31,10 +31,19 @@ public sealed class ProfileCommandTests : IDisposable
         var p = DeviceProfile.Load(path);
         Assert.Equal("mine", p.Name);
         Assert.Equal(["aaren", "cae", "gla-tts", "gru-attention"], p.Families.Keys.Order());
-        Assert.All(p.Families.Values, f => Assert.True(f.Backend is "cpu" or "onnx" && f.BatchLimit >= 1));
+        Assert.All(p.Families.Values, f => Assert.True(f.Backend is "cpu" or "onnx"));
+        // A batched family on the CPU gets a measured batch limit of the sizes timed; cae steps its streams one by one and gets none.
+        foreach (var (family, f) in p.Families)
+        {
+            if (f.Backend == "cpu" && family != "cae") Assert.Contains(f.BatchLimit!.Value, new[] { 1, 4, 16, 64, 256 });
+            else Assert.Null(f.BatchLimit);
+        }
         var measured = p.Measured!.Value;
         Assert.True(measured.GetProperty("bandwidth_one_core_bytes_per_second").GetDouble() > 0);
         Assert.True(measured.GetProperty("peak_flops_all_cores").GetDouble() > 0);
+        int batchedOnCpu = p.Families.Count(f => f.Value.Backend == "cpu" && f.Key != "cae");
+        Assert.Equal(batchedOnCpu, measured.GetProperty("batches").GetArrayLength());
+        Assert.All(measured.GetProperty("batches").EnumerateArray(), b => Assert.Equal(5, b.GetProperty("us_per_stream_step_p50").GetArrayLength()));
         // Four precisions on the CPU and ONNX per family; gla-tts, whose step splits its products, again on one thread a core.
         Assert.Equal(4 * 5 + (Environment.ProcessorCount > 1 ? 1 : 0), measured.GetProperty("runs").GetArrayLength());
 

@@ -80,6 +80,26 @@ public class PackedMatrixTests
     }
 
     [Theory]
+    [InlineData(MatrixStorage.Float16)]
+    [InlineData(MatrixStorage.Int8)]
+    [InlineData(MatrixStorage.Q4)]
+    public void A_reduced_matrix_shorter_than_the_widest_panel_stays_reduced_in_a_narrower_one(MatrixStorage storage)
+    {
+        // 48 rows: under the 64 of a 512-bit panel; an AVX-512 machine packs it in 256-bit panels, as an AVX2 one does.
+        var rng = new Random(11);
+        var w = new float[48 * 40];
+        for (int i = 0; i < w.Length; i++) w[i] = (float)(rng.NextDouble() * 2 - 1);
+        var m = PackedMatrix.Pack(w, 48, 40, storage);
+        Assert.Equal(storage, m.Storage);
+        Assert.True(4 * (int)m.Path / 32 <= 48 || m.Path == SimdPath.Scalar, $"{m.Path}");
+        Assert.True(m.StoredBytes < 4L * w.Length, $"{m.StoredBytes} bytes for {w.Length} weights");
+        // Fewer rows than the narrowest panel (16): float32, row-major, whatever was asked.
+        Assert.Equal(MatrixStorage.Float32, PackedMatrix.Pack(new float[8 * 40], 8, 40, storage).Storage);
+        Assert.Equal(SimdPath.V256 <= SimdPaths.Best ? SimdPath.V256 : SimdPaths.Best, SimdPaths.WidestPanelFor(48));
+        Assert.Equal(SimdPaths.Best, SimdPaths.WidestPanelFor(4096));
+    }
+
+    [Theory]
     [MemberData(nameof(PathsAndStorages))]
     public void Reduced_storages_compute_their_rounded_weights_on_every_path(int pathBits, MatrixStorage storage)
     {

@@ -52,7 +52,7 @@ public sealed class DeviceProfileCpuTests
     {
         var p = DeviceProfile.Parse("""{"execution_providers": ["cpu"]}""", "old.json");
         Assert.Equal(["onnx"], p.Backends);
-        Assert.Equal(new CpuProfile(null, null, 0, 1), p.Cpu);
+        Assert.Equal(new CpuProfile(null, null, 0, null), p.Cpu);   // the model decides its threads; no batch limit
         Assert.Empty(p.Families);
     }
 

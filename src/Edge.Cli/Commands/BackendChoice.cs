@@ -21,25 +21,27 @@ internal static class BackendChoice
     /// Load options for <paramref name="backend"/>. Every backend's own families are named, so a package of a
     /// family only the ONNX backend runs, loaded on the CPU, says so instead of "family not known".
     /// </summary>
-    public static EdgeModelOptions LoadOptions(IBackend backend, WeightPrecision? precision = null, int? threads = null) =>
-        new() { Backend = backend, Families = OnnxOnlyFamilies, Precision = precision, Threads = threads };
+    public static EdgeModelOptions LoadOptions(IBackend backend, WeightPrecision? precision = null, int? threads = null, int? batchLimit = null) =>
+        new() { Backend = backend, Families = OnnxOnlyFamilies, Precision = precision, Threads = threads, BatchLimit = batchLimit };
 
     /// <summary>
     /// Load options for <paramref name="backend"/> with <c>--precision</c> and <c>--threads</c>; where absent, on the CPU
     /// backend, those of <c>--profile</c> for package <paramref name="pkg"/>'s family (absent there too: the weights as
-    /// the package stores them, threads as the model decides).
+    /// the package stores them, threads as the model decides); the profile's <c>batch_limit</c> caps a batched step.
     /// </summary>
     public static EdgeModelOptions LoadOptions(IBackend backend, ParsedArguments a, string? pkg = null)
     {
         var precision = Precision(a);
         var threads = Threads(a);
+        int? batchLimit = null;
         if (backend is CpuBackend && Profile(a) is { } profile)
         {
             var cpu = profile.CpuFor(FamilyOf(pkg));
             precision ??= cpu.Precision;
             threads ??= cpu.Threads is > 0 and var t ? t : null;
+            batchLimit = cpu.BatchLimit;
         }
-        return LoadOptions(backend, precision, threads);
+        return LoadOptions(backend, precision, threads, batchLimit);
     }
 
     /// <summary>The device profile <c>--profile</c> names, or null.</summary>
@@ -50,13 +52,15 @@ internal static class BackendChoice
     {
         var precision = Precision(a);
         var threads = Threads(a);
+        int? batchLimit = null;
         if (Profile(a) is { } profile)
         {
             var cpu = profile.CpuFor(family);
             precision ??= cpu.Precision;
             threads ??= cpu.Threads is > 0 and var t ? t : null;
+            batchLimit = cpu.BatchLimit;
         }
-        return new EdgeModelOptions { Precision = precision, Threads = threads };
+        return new EdgeModelOptions { Precision = precision, Threads = threads, BatchLimit = batchLimit };
     }
 
     // The family a package names, or null when it cannot be read (the load that follows reports why).

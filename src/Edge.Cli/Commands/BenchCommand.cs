@@ -126,7 +126,7 @@ internal static class BenchCommand
         }
         var c = CultureInfo.InvariantCulture;
         WriteHeader(stdout, pkg, model, r.Backend, r.Threads, r.Machine);
-        stdout.WriteLine(string.Create(c, $"batch      {r.Batch} streams, {(r.Batched ? "stepped together (each weight read once a step)" : "stepped one after another (this family or backend has no batched step)")}"));
+        stdout.WriteLine(string.Create(c, $"batch      {r.Batch} streams, {(!r.Batched ? "stepped one after another (this family or backend has no batched step)" : r.StreamsPerBatchedStep < r.Batch ? $"stepped together in batched steps of at most {r.StreamsPerBatchedStep} (the profile's batch_limit; each weight read once a batched step)" : "stepped together (each weight read once a step)")}"));
         stdout.WriteLine(string.Create(c, $"steps      {r.Steps:N0} batch steps, and as many of one stream alone, in {10} alternating blocks"));
         stdout.WriteLine(string.Create(c, $"µs/step    p50 {r.UsPerStepP50:F2}   p99 {r.UsPerStepP99:F2}   (one batch step)"));
         stdout.WriteLine(string.Create(c, $"per stream {r.UsPerStreamStepP50:F3} µs/step p50, {r.StreamStepsPerSecond:N0} stream steps/s"));

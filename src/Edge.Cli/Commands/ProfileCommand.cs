@@ -25,7 +25,7 @@ internal static class ProfileCommand
         foreach (var (family, s) in profile.Families.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             string settings = s.Backend == "cpu" ? $"cpu, {s.Precision?.Name() ?? "stored"} weights, {s.Threads} thread{(s.Threads == 1 ? "" : "s")}" : "onnx";
-            stdout.WriteLine($"  {family,-14} {settings}; batch limit {s.BatchLimit}");
+            stdout.WriteLine($"  {family,-14} {settings}; {(s.BatchLimit is { } limit ? $"batch limit {limit}" : "no batch limit")}");
         }
         stdout.WriteLine($"use it with --profile {output} on run, bench, forecast, pdm, tts and clone; explicit --backend, --precision and --threads still win.");
         return 0;

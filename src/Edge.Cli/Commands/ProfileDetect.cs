@@ -13,7 +13,8 @@ namespace Edge.Cli.Commands;
 /// <summary>
 /// <c>edge profile detect</c>: measures this machine (instruction sets, read bandwidth and peak FLOP rate on one core and on
 /// all, a short timing of each committed family on the CPU backend at every precision, on one thread and on one a core, and
-/// on the ONNX backend) and makes a device profile that picks, for each family, the fastest of those settings.
+/// on the ONNX backend) and makes a device profile that picks, for each family, the fastest of those settings, and for a
+/// family with a batched step the batch limit past which a larger batch costs no less per stream.
 /// </summary>
 internal static class ProfileDetect
 {
@@ -38,15 +39,15 @@ internal static class ProfileDetect
         var runs = new List<Run>();
         var families = new Dictionary<string, CpuProfile>(StringComparer.Ordinal);
         var batchLimits = new List<int>();
+        var batches = new JsonArray();
         foreach (var (family, modelName) in Packages)
         {
             string pkg = DemoModels.Extract(modelName);
             var mine = new List<Run>();
-            IStepCost? cost = null;
             bool threaded = false;   // only families whose step splits its products (IThreadReport) get a run on one thread a core
             foreach (var precision in Enum.GetValues<WeightPrecision>())
             {
-                mine.Add(Time(family, modelName, pkg, BackendChoice.LoadOptions(CpuBackend.Instance, precision, 1), precision.Name(), 1, warmup, measure, m => { cost ??= m.StepCost; threaded |= m.StepModel is IThreadReport; }));
+                mine.Add(Time(family, modelName, pkg, BackendChoice.LoadOptions(CpuBackend.Instance, precision, 1), precision.Name(), 1, warmup, measure, m => threaded |= m.StepModel is IThreadReport));
                 progress(Line(mine[^1]));
             }
             var bestCpu = mine.Where(r => r.UsPerStep is not null).MinBy(r => r.UsPerStep);
@@ -61,11 +62,16 @@ internal static class ProfileDetect
             runs.AddRange(mine);
             var best = mine.Where(r => r.UsPerStep is not null).MinBy(r => r.UsPerStep);
             if (best is null) continue;
-            int batch = cost is null ? 1 : BatchLimit(cost, limits);
-            batchLimits.Add(batch);
-            families[family] = best.Backend == "cpu"
-                ? new CpuProfile("cpu", WeightPrecisions.TryParse(best.Precision, out var bp) ? bp : null, best.Threads, batch)
-                : new CpuProfile("onnx", null, null, batch);
+            if (best.Backend != "cpu")
+            {
+                families[family] = new CpuProfile("onnx", null, null, null);
+                continue;
+            }
+            var precisionOfBest = WeightPrecisions.TryParse(best.Precision, out var bp) ? bp : (WeightPrecision?)null;
+            int? batch = MeasureBatchLimit(pkg, BackendChoice.LoadOptions(CpuBackend.Instance, precisionOfBest, best.Threads), warmup, measure, batches, out string? timings);
+            if (timings is not null) progress($"{family,-14} batched {timings}");
+            if (batch is { } b) batchLimits.Add(b);
+            families[family] = new CpuProfile("cpu", precisionOfBest, best.Threads, batch);
         }
         int cpuWins = families.Values.Count(f => f.Backend == "cpu");
         var measured = new JsonObject
@@ -79,6 +85,7 @@ internal static class ProfileDetect
             ["peak_flops_one_core"] = Round(limits.PeakFlopsOneCore),
             ["peak_flops_all_cores"] = Round(limits.PeakFlopsAllCores),
             ["quick"] = quick,
+            ["batches"] = batches,
             ["runs"] = new JsonArray([.. runs.Select(r => (JsonNode?)new JsonObject
             {
                 ["family"] = r.Family, ["model"] = r.Model, ["backend"] = r.Backend, ["precision"] = r.Precision, ["threads"] = r.Threads,
@@ -90,22 +97,44 @@ internal static class ProfileDetect
         {
             Description = $"Measured by edge profile detect{(quick ? " --quick" : "")} on {machine.Summary}: each family on its fastest backend, precision and thread count.",
             Backends = cpuWins * 2 >= families.Count ? ["cpu", "onnx"] : ["onnx", "cpu"],
-            Cpu = new CpuProfile(null, null, 0, batchLimits.Count > 0 ? batchLimits.Min() : 1),
+            Cpu = new CpuProfile(null, null, 0, batchLimits.Count > 0 ? batchLimits.Min() : null),
             Families = families,
             Measured = doc.RootElement.Clone(),
         };
     }
 
+    /// <summary>The batch sizes <c>edge profile detect</c> times a batched family at.</summary>
+    public static IReadOnlyList<int> BatchSizes { get; } = [1, 4, 16, 64, 256];
+
     /// <summary>
-    /// The batch size past which a batched step of <paramref name="cost"/> stops gaining: where B streams' FLOPs take as long as
-    /// reading the weights once and B states (time(B) = max((W + B·S)/bandwidth, B·F/peak)); 1 to 256.
+    /// The batch limit for a package loaded with <paramref name="options"/>: the smallest of <see cref="BatchSizes"/> whose
+    /// measured cost per stream is within 3 % of the lowest (a larger batch gains nothing more here, and a smaller one
+    /// keeps the streams' states in cache); null for a family without a batched step (its streams step one after
+    /// another whatever the limit). <paramref name="timings"/> lists the µs per stream at each size.
     /// </summary>
-    public static int BatchLimit(IStepCost cost, MachineLimits limits)
+    public static int? MeasureBatchLimit(string pkg, EdgeModelOptions options, TimeSpan warmup, TimeSpan measure, JsonArray record, out string? timings)
     {
-        double w = cost.WeightBytesPerStep, s = cost.StateBytesPerStep, f = cost.FlopsPerStep;
-        double perStream = f / limits.PeakFlopsAllCores - s / limits.BandwidthAllCores;   // seconds a stream adds when compute-bound, beyond its state
-        if (perStream <= 0) return 256;
-        return (int)Math.Clamp(Math.Ceiling(w / limits.BandwidthAllCores / perStream), 1, 256);
+        timings = null;
+        try
+        {
+            using var m = EdgeModel.Load(pkg, options);
+            using (var probe = new StreamBatch(m, 1))
+                if (!probe.IsBatched) return null;
+            var perStream = BatchSizes.Select(b => StepTimer.MedianMicrosecondsPerStream(m, b, warmup, measure)).ToArray();
+            double lowest = perStream.Min();
+            int limit = BatchSizes[Array.FindIndex(perStream, us => us <= lowest * 1.03)];
+            timings = string.Join(", ", BatchSizes.Select((b, i) => string.Create(CultureInfo.InvariantCulture, $"{b}: {perStream[i]:F2}"))) + $" µs per stream; batch limit {limit}";
+            record.Add(new JsonObject
+            {
+                ["family"] = m.Family, ["precision"] = m.Precision?.Name(), ["threads"] = m.Threads, ["batch_limit"] = limit,
+                ["us_per_stream_step_p50"] = new JsonArray([.. BatchSizes.Select((b, i) => (JsonNode?)new JsonObject { ["batch"] = b, ["us"] = Math.Round(perStream[i], 3) })]),
+            });
+            return limit;
+        }
+        catch (EdgeException)
+        {
+            return null;   // the single-stream runs above already recorded why this package cannot run
+        }
     }
 
     private static Run Time(string family, string model, string pkg, EdgeModelOptions options, string? precision, int threads,

@@ -87,7 +87,8 @@ public static class BatchBenchmark
                 StateBytes: model.State.Bytes,
                 Backend: model.BackendName,
                 Machine: MachineInfo.Current().Summary,
-                Threads: model.Threads);
+                Threads: model.Threads,
+                StreamsPerBatchedStep: group.StepWidth);
         }
         finally
         {

@@ -18,7 +18,8 @@ namespace Edge.Diagnostics;
 /// <param name="Backend">Which backend ran the steps.</param>
 /// <param name="Machine">The machine, in one line.</param>
 /// <param name="Threads">Threads each step's large products were split across.</param>
+/// <param name="StreamsPerBatchedStep">The most streams one batched step carried: the batch size, or the model's batch limit (a device profile's <c>batch_limit</c>) when smaller.</param>
 public sealed record BatchBenchmarkResult(
     int Batch, bool Batched, long Steps, double UsPerStepP50, double UsPerStepP99, double UsPerStreamStepP50, double StreamStepsPerSecond,
     double Batch1UsPerStepP50, double Batch1StepsPerSecond, double PerStreamCostVsBatch1, double BatchSpeedup,
-    double AllocBytesPerStep, long RssGrowthBytes, long StateBytes, string Backend, string Machine, int Threads);
+    double AllocBytesPerStep, long RssGrowthBytes, long StateBytes, string Backend, string Machine, int Threads, int StreamsPerBatchedStep);

@@ -15,6 +15,9 @@ internal interface IVectorWidth<TVector> where TVector : struct
 
     static abstract TVector Load(ref float source, nuint index);
 
+    /// <summary><c>Count</c> int8 values from <c>source + index</c>, as floats (exact).</summary>
+    static abstract TVector LoadInt8(ref sbyte source, nuint index);
+
     static abstract void Store(TVector value, ref float destination, nuint index);
 
     static abstract TVector Broadcast(float value);

@@ -20,6 +20,18 @@ internal static class SimdPaths
         Vector256.IsHardwareAccelerated ? SimdPath.V256 :
         Vector128.IsHardwareAccelerated ? SimdPath.V128 : SimdPath.Scalar;
 
+    /// <summary>
+    /// The widest accelerated path whose panel of four vectors of rows (64 rows at 512 bits, 32 at 256, 16 at 128)
+    /// fits in <paramref name="rows"/>; <see cref="Best"/> when none does. A reduced-precision matrix of 48 rows is then
+    /// packed in 256-bit panels on an AVX-512 machine, and kept at its precision, as on an AVX2 one.
+    /// </summary>
+    public static SimdPath WidestPanelFor(int rows)
+    {
+        for (var p = Best; p >= SimdPath.V128; p = (SimdPath)((int)p / 2))
+            if (4 * ((int)p / 32) <= rows) return p;
+        return Best;
+    }
+
     /// <summary>Every path up to <see cref="Best"/>.</summary>
     public static IEnumerable<SimdPath> Available()
     {

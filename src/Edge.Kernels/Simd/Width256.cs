@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Edge.Kernels;
 
@@ -10,6 +11,15 @@ internal readonly struct Width256 : IVectorWidth<Vector256<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Load(ref float source, nuint index) => Vector256.LoadUnsafe(ref source, index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> LoadInt8(ref sbyte source, nuint index)
+    {
+        var eight = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref source, index)))).AsSByte();
+        return Avx2.IsSupported
+            ? Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(eight))
+            : Vector256.ConvertToSingle(Vector256.WidenLower(Vector256.WidenLower(eight.ToVector256Unsafe())));
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector256<float> value, ref float destination, nuint index) => value.StoreUnsafe(ref destination, index);

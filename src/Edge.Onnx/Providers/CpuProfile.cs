@@ -9,11 +9,11 @@ namespace Edge.Onnx.Providers;
 /// <param name="Backend">For a family entry: the backend to run it on first (<c>cpu</c> or <c>onnx</c>); null: the profile's order.</param>
 /// <param name="Precision">How the CPU backend keeps weight matrices; null: as the package stores them.</param>
 /// <param name="Threads">Threads one step's products are split across; 0: the model decides (one unless its step reads 64 MB or more); null in a family entry: the profile's.</param>
-/// <param name="BatchLimit">The most streams one batched step may carry on this device; null in a family entry: the profile's.</param>
+/// <param name="BatchLimit">The most streams one batched step carries on this device (a larger batch runs as several batched steps); null: no limit, or in a family entry the profile's.</param>
 public sealed record CpuProfile(string? Backend, WeightPrecision? Precision, int? Threads, int? BatchLimit)
 {
-    /// <summary>The profile-wide settings when a profile has no <c>cpu</c> object: stored precision, the model's thread choice, no batching.</summary>
-    public static CpuProfile Default { get; } = new(null, null, 0, 1);
+    /// <summary>The profile-wide settings when a profile has no <c>cpu</c> object: stored precision, the model's thread choice, no batch limit.</summary>
+    public static CpuProfile Default { get; } = new(null, null, 0, null);
 
     /// <summary>The most threads a profile may ask for.</summary>
     public const int MaxThreads = 256;

@@ -179,7 +179,7 @@ public sealed record DeviceProfile(string Name, IReadOnlyList<string> ExecutionP
         WeightPrecision? precision = null;
         if (c.Has("precision") && WeightPrecisions.TryParse(c.String("precision", [.. WeightPrecisions.Names]), out var p)) precision = p;
         int? threads = c.Has("threads") ? c.Int("threads", 0, CpuProfile.MaxThreads) : family ? null : 0;
-        int? batch = c.Has("batch_limit") ? c.Int("batch_limit", 1, CpuProfile.MaxBatchLimit) : family ? null : 1;
+        int? batch = c.Has("batch_limit") ? c.Int("batch_limit", 1, CpuProfile.MaxBatchLimit) : null;
         c.EnsureNoUnknownKeys();
         return new CpuProfile(backend, precision, threads, batch);
     }

@@ -10,11 +10,12 @@ namespace Edge.Streams;
 /// </summary>
 public sealed class EdgeModel : IDisposable
 {
-    private EdgeModel(ModelPackage package, IModelFamily family, IStepModel step)
+    private EdgeModel(ModelPackage package, IModelFamily family, IStepModel step, int? batchLimit)
     {
         Package = package;
         FamilyDescriptor = family;
         StepModel = step;
+        BatchLimit = batchLimit;
     }
 
     /// <summary>
@@ -30,8 +31,14 @@ public sealed class EdgeModel : IDisposable
         if (options?.Threads is { } threads)
             Fail.If(threads < 1 || threads > Edge.Kernels.KernelThreads.MaxThreads, EdgeErrorCode.InvalidArgument,
                 $"EdgeModelOptions.Threads is {threads}; give 1 to {Edge.Kernels.KernelThreads.MaxThreads} (or leave it unset).");
-        return new EdgeModel(package, family, backend.Create(package, family, options?.Precision, options?.Threads));
+        if (options?.BatchLimit is { } limit)
+            Fail.If(limit < 1 || limit > StreamBatch.MaxCapacity, EdgeErrorCode.InvalidArgument,
+                $"EdgeModelOptions.BatchLimit is {limit}; give 1 to {StreamBatch.MaxCapacity} (or leave it unset).");
+        return new EdgeModel(package, family, backend.Create(package, family, options?.Precision, options?.Threads), options?.BatchLimit);
     }
+
+    /// <summary>The most streams one batched step of a <see cref="StreamBatch"/> carries (<see cref="EdgeModelOptions.BatchLimit"/>); null: no limit.</summary>
+    public int? BatchLimit { get; }
 
     /// <summary>How the weight matrices are kept in memory (the CPU backend's; null on a backend that runs a graph's own weights).</summary>
     public WeightPrecision? Precision => StepModel is IPrecisionReport r ? r.Precision : null;

@@ -26,4 +26,12 @@ public sealed class EdgeModelOptions
     /// with small steps (gru-attention, aaren, cae) always step on one thread.
     /// </summary>
     public int? Threads { get; init; }
+
+    /// <summary>
+    /// The most streams one batched step carries (1 … <see cref="StreamBatch.MaxCapacity"/>): a larger
+    /// <see cref="StreamBatch"/> steps its members in consecutive batched steps of at most this many, each weight
+    /// read once per such step. Null: no limit (a batch is one step). A device profile's <c>batch_limit</c>: on a
+    /// device whose cache holds the weights but not many streams' states, smaller steps keep each state in cache.
+    /// </summary>
+    public int? BatchLimit { get; init; }
 }

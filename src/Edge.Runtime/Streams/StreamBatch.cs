@@ -36,9 +36,16 @@ public sealed class StreamBatch : IDisposable
         _stepping = new ModelStream[capacity];
         _inputs = new float[capacity * model.InputSize];
         _outputs = new float[capacity * model.OutputSize];
-        _step = model.StepModel is IBatchStepModel batched ? batched.CreateBatchStep(capacity) : null;
+        StepWidth = Math.Min(capacity, model.BatchLimit ?? capacity);
+        _step = model.StepModel is IBatchStepModel batched ? batched.CreateBatchStep(StepWidth) : null;
         IsBatched = _step is not null;
     }
+
+    /// <summary>
+    /// The most members one batched step carries: <see cref="Capacity"/>, or the model's
+    /// <see cref="EdgeModel.BatchLimit"/> when that is smaller (a step of more members runs as several batched steps).
+    /// </summary>
+    public int StepWidth { get; }
 
     /// <summary>The largest capacity a batch may have.</summary>
     public const int MaxCapacity = 4096;
@@ -168,14 +175,26 @@ public sealed class StreamBatch : IDisposable
                 _stepping[entered] = stream;
                 _sessions[entered++] = stream.Session;
             }
+            int n = Model.InputSize, m = Model.OutputSize;
             if (_step is not null)
             {
-                _step.Step(_sessions.AsSpan(0, count), inputs, outputs);
-                for (; done < count; done++) _stepping[done].Exit(stepped: true);
+                // Consecutive batched steps of at most StepWidth members; a family that refuses one has changed no state in it.
+                while (done < count)
+                {
+                    int k = Math.Min(StepWidth, count - done);
+                    try
+                    {
+                        _step.Step(_sessions.AsSpan(done, k), inputs.Slice(done * n, k * n), outputs.Slice(done * m, k * m));
+                    }
+                    catch (EdgeException e) when (done > 0)
+                    {
+                        throw new EdgeException(e.Code, $"{e.Message} (rows counted from row {done}, the first of this batched step of {k}; the {done} rows before it have stepped)", e);
+                    }
+                    for (int end = done + k; done < end; done++) _stepping[done].Exit(stepped: true);
+                }
             }
             else
             {
-                int n = Model.InputSize, m = Model.OutputSize;
                 for (; done < count; done++)
                 {
                     _sessions[done].Step(inputs.Slice(done * n, n), outputs.Slice(done * m, m));

@@ -65,6 +65,21 @@ public class StreamBatchTests
     }
 
     [Fact]
+    public void A_batch_limit_splits_a_larger_batch_into_batched_steps_of_that_many_with_the_same_bits()
+    {
+        using var model = EdgeModel.Load(RepoPaths.Models("gru-attention-ecg"), new EdgeModelOptions { BatchLimit = 16 });
+        Assert.Equal(16, model.BatchLimit);
+        using (var batch = new StreamBatch(model, 70)) Assert.Equal(16, batch.StepWidth);
+        using (var small = new StreamBatch(model, 5)) Assert.Equal(5, small.StepWidth);
+        // 70 streams: four batched steps of 16 and one of 6, each stream's output and state those of it stepped alone.
+        BatchParity.AssertSameAsAlone(model, streams: 70, steps: 60, Inputs(1, 1f));
+        BatchParity.AssertNoAllocation(model, 70);
+        var bad = Assert.Throws<EdgeException>(() => EdgeModel.Load(RepoPaths.Models("gru-attention-ecg"), new EdgeModelOptions { BatchLimit = 0 }));
+        Assert.Equal(EdgeErrorCode.InvalidArgument, bad.Code);
+        Assert.Contains("BatchLimit is 0", bad.Message);
+    }
+
+    [Fact]
     public void A_batch_step_of_64_ecg_streams_allocates_nothing_and_no_state_grows()
     {
         using var model = EdgeModel.Load(RepoPaths.Models("gru-attention-ecg"));

@@ -20,7 +20,7 @@ internal static class GlaLayer
     {
         Span<float> proj = scratch.Projection;
         w.InProj.Multiply(x, proj, threads);
-        Recur(w, proj, state, scratch.Decay, scratch.Output);
+        Recur(w, proj, state, scratch.Decay, scratch.Output, scratch.Heads, threads);
         w.OutProj.MultiplyAccumulate(scratch.Output, residual, threads);
     }
 
@@ -34,7 +34,9 @@ internal static class GlaLayer
     /// <param name="state">The stream's layer state: rings (if any) then S [H, Kh, Vh], advanced in place.</param>
     /// <param name="decay">Kd floats of scratch.</param>
     /// <param name="o">Receives the Vd floats o_proj takes.</param>
-    public static void Recur(GlaLayerWeights w, Span<float> proj, Span<float> state, Span<float> decay, Span<float> o)
+    /// <param name="heads">With <paramref name="threads"/>: the stream's <see cref="GlaHeads"/>, to share the heads' recurrences among the threads.</param>
+    /// <param name="threads">The pool the heads are shared among (null: this thread; the batched step shares whole streams instead).</param>
+    public static void Recur(GlaLayerWeights w, Span<float> proj, Span<float> state, Span<float> decay, Span<float> o, GlaHeads? heads = null, KernelThreads? threads = null)
     {
         var s = w.Shape;
         int kd = s.KeyDim, vd = s.ValueDim, kh = s.HeadKeyDim, vh = s.HeadValueDim;
@@ -57,12 +59,14 @@ internal static class GlaLayer
 
         TensorPrimitives.Multiply(q, (float)(1.0 / Math.Sqrt(kh)), q);
         Span<float> S = state.Slice(s.RingLength, s.StateMatrixLength);
-        for (int h = 0; h < s.Heads; h++)
+        if (heads is not null) heads.Step(S, decay, k, v, q, o, s.Heads, threads);
+        else
         {
-            GlaRecurrence.Step(S.Slice(h * kh * vh, kh * vh), decay.Slice(h * kh, kh), k.Slice(h * kh, kh),
-                v.Slice(h * vh, vh), q.Slice(h * kh, kh), o.Slice(h * vh, vh));
-            RmsNorm.Normalize(o.Slice(h * vh, vh), w.NormWeight, s.Eps, o.Slice(h * vh, vh));
+            for (int h = 0; h < s.Heads; h++)
+                GlaRecurrence.Step(S.Slice(h * kh * vh, kh * vh), decay.Slice(h * kh, kh), k.Slice(h * kh, kh),
+                    v.Slice(h * vh, vh), q.Slice(h * kh, kh), o.Slice(h * vh, vh));
         }
+        for (int h = 0; h < s.Heads; h++) RmsNorm.Normalize(o.Slice(h * vh, vh), w.NormWeight, s.Eps, o.Slice(h * vh, vh));
         Silu.Apply(g, g);
         TensorPrimitives.Multiply(o, g, o);
     }

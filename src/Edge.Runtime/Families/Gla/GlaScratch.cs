@@ -10,6 +10,9 @@ internal sealed class GlaScratch
         Output = new float[s.ValueDim];
     }
 
+    /// <summary>Shares the heads' recurrences among the step's threads.</summary>
+    public Edge.Kernels.GlaHeads Heads { get; } = new();
+
     /// <summary>[q; k; v; g; gk_low] for the current step.</summary>
     public float[] Projection { get; }
 
